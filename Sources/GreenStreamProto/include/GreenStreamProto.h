@@ -1,0 +1,2 @@
+#pragma once
+int greenstream_proto_placeholder(void);

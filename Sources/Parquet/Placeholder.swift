@@ -1,0 +1,2 @@
+// Placeholder so the target builds before its issue lands; delete when real code arrives.
+enum _ParquetPlaceholder {}

@@ -1,0 +1,3 @@
+import GreenStreamCore
+
+print("bench-transform: not implemented yet")

@@ -1,0 +1,1 @@
+print("greenstream: not implemented yet")

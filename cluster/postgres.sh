@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# A private, throwaway PostgreSQL for tests, benchmarks and the demo.
+#
+#   cluster/postgres.sh start   # prints `export GS_PG_URL=postgresql://…` (eval it)
+#   cluster/postgres.sh stop    # stops the server and deletes its data directory
+#   cluster/postgres.sh url     # prints the URL of the running server
+#
+# It owns its data directory (GS_PG_DIR, default /tmp/greenstream-pg-<uid>), listens
+# on 127.0.0.1 on a free port (GS_PG_PORT to pin one) and on a Unix socket inside
+# the data directory. As root it runs the server as the `postgres` user (creating
+# that user if needed), because PostgreSQL refuses to run as root. It installs the
+# Debian server packages when no PostgreSQL server binaries are found.
+# Durability settings are relaxed (fsync=off) unless GS_PG_DURABLE=1: this is a
+# throwaway server; docs/PERFORMANCE.md says which setting each figure used.
+set -euo pipefail
+
+dir=${GS_PG_DIR:-/tmp/greenstream-pg-$(id -u)}
+db=greenstream
+
+find_bindir() {
+    local d
+    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        [ -x "$d/initdb" ] && { echo "$d"; return 0; }
+    done
+    command -v initdb >/dev/null 2>&1 && { dirname "$(command -v initdb)"; return 0; }
+    return 1
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+as_owner() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+start() {
+    local bindir
+    if ! bindir=$(find_bindir); then
+        echo "postgres.sh: installing PostgreSQL server packages" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+        bindir=$(find_bindir)
+    fi
+    if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+        useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    fi
+    if [ -f "$dir/url" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        echo "export GS_PG_URL=$(cat "$dir/url")"
+        return 0
+    fi
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+    local port=${GS_PG_PORT:-$(free_port)}
+    local fsync=off
+    [ "${GS_PG_DURABLE:-0}" = 1 ] && fsync=on
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; exit 1; }
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c synchronous_commit=$fsync -c full_page_writes=$fsync -c max_connections=200 -c shared_buffers=256MB" \
+        start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    as_owner "$bindir/createdb" -h "$dir" -p "$port" -U postgres "$db"
+    local url="postgresql://postgres@127.0.0.1:$port/$db"
+    echo "$url" >"$dir/url"
+    echo "$bindir" >"$dir/bindir"
+    echo "export GS_PG_URL=$url"
+}
+
+stop() {
+    [ -d "$dir" ] || return 0
+    local bindir
+    bindir=$(cat "$dir/bindir" 2>/dev/null || find_bindir || true)
+    if [ -n "$bindir" ] && [ -d "$dir/data" ]; then
+        as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop ;;
+    url) cat "$dir/url" ;;
+    *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+esac

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what building and testing GreenStream needs on a fresh Debian 12 machine:
+# the four C libraries' -dev packages, protoc-c, openssl (test certificates),
+# PostgreSQL, and a Python venv (.venv) with pyarrow and DuckDB for the Parquet tests.
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(libnng-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev libsnappy-dev pkg-config openssl postgresql)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    echo "install-deps: apt-get install ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! .venv/bin/python -c 'import pyarrow, duckdb' 2>/dev/null; then
+    echo "install-deps: creating .venv with pyarrow and duckdb" >&2
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check pyarrow duckdb
+fi
