@@ -41,15 +41,15 @@ struct EncoderTests {
     @Test func literalsBeforeARunArePaddedToWholeGroupsFromTheRun() {
         // 3 literals, then 13 fives: 5 fives complete the group, 8 remain for an RLE run.
         let values: [UInt32] = [1, 2, 3] + Array(repeating: 5, count: 13)
-        #expect(hybrid(values, bitWidth: 3) == [0x03, 0xD1, 0x6D, 0x5B, 0x10, 0x05])
+        #expect(hybrid(values, bitWidth: 3) == [0x03, 0xD1, 0xDA, 0xB6, 0x10, 0x05])
     }
 
     @Test func longLiteralStretchesSplitAt63Groups() {
         let values = (0..<1000).map { UInt32($0 % 2) }
         let out = hybrid(values, bitWidth: 1)
         #expect(out[0] == 0x7F)
-        #expect(out[64] == 0x7F)
-        #expect(out.count == 64 + 64 + 1 + 1)
+        #expect(out[64] == 0x7D)
+        #expect(out.count == 1 + 63 + 1 + 62)
     }
 
     @Test(arguments: [(1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (10, 4), (256, 8), (257, 9)])

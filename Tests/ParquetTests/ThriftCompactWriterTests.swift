@@ -31,7 +31,7 @@ struct ThriftCompactWriterTests {
         (Int64(0), [UInt8(0x00)]), (1, [0x02]), (-1, [0x01]), (300, [0xD8, 0x04]), (-64, [0x7F]), (64, [0x80, 0x01]),
         (Int64.max, [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),
         (Int64.min, [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),
-    ])
+    ] as [(Int64, [UInt8])])
     func i64IsZigZagVarint(value: Int64, expected: [UInt8]) {
         var w = ThriftCompactWriter()
         w.writeZigZag64(value)
@@ -40,7 +40,7 @@ struct ThriftCompactWriterTests {
 
     @Test(arguments: [
         (Int32.max, [UInt8(0xFE), 0xFF, 0xFF, 0xFF, 0x0F]), (Int32.min, [0xFF, 0xFF, 0xFF, 0xFF, 0x0F]), (2, [0x04]),
-    ])
+    ] as [(Int32, [UInt8])])
     func i32IsZigZagVarint(value: Int32, expected: [UInt8]) {
         var w = ThriftCompactWriter()
         w.writeZigZag32(value)
