@@ -1,1 +1,103 @@
-print("not implemented yet")
+// bench-parquet: encode N archive rows (default 10 million, one job, one UTC date) into one
+// R-P-2 Parquet file on one thread, report rows/s, then have pyarrow write the same rows with
+// snappy and compare file sizes. Run: swift run -c release bench-parquet [rows] [runs]
+import Foundation
+import GreenStreamArchive
+import GreenStreamCore
+import Parquet
+
+let arguments = CommandLine.arguments
+let requestedRows = arguments.count > 1 ? Int(arguments[1]) ?? 10_000_000 : 10_000_000
+let runs = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
+let slotsPerDay = 96
+let meters = (requestedRows + slotsPerDay - 1) / slotsPerDay
+let rows = meters * slotsPerDay
+let dayStart: Int64 = 1_710_028_800_000_000  // 2024-03-10T00:00:00Z
+let slotMicros: Int64 = 900_000_000
+
+/// Deterministic rows; bench_pyarrow.py below computes the same formulas.
+func makeBatch() -> ReadingBatch {
+    var batch = ReadingBatch()
+    batch.reserveCapacity(rows)
+    for m in 0..<meters {
+        for s in 0..<slotsPerDay {
+            let hour = UInt8(s / 4)
+            let kw = Double((m &* 7_919 &+ s &* 104_729) % 10_000) / 1000
+            batch.append(
+                meterID: Int64(m + 1), ts: dayStart + Int64(s) * slotMicros, kw: kw,
+                quality: (m + s) % 50 == 0 ? .interpolated : .measured, hourOfDay: hour,
+                isPeakWindow: hour >= 17 && hour < 21)
+        }
+    }
+    return batch
+}
+
+let pythonScript = #"""
+import sys, time, numpy as np, pyarrow as pa, pyarrow.parquet as pq
+meters, slots, ours, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+m = np.repeat(np.arange(meters, dtype=np.int64), slots)
+s = np.tile(np.arange(slots, dtype=np.int64), meters)
+hour = (s // 4).astype(np.int32)
+table = pa.table({
+    "meter_id": m + 1,
+    "ts": pa.array(1_710_028_800_000_000 + s * 900_000_000, pa.timestamp("us", tz="UTC")),
+    "kw": ((m * 7919 + s * 104729) % 10000) / 1000.0,
+    "quality": np.where((m + s) % 50 == 0, "interpolated", "measured"),
+    "hour_of_day": hour,
+    "is_peak_window": (hour >= 17) & (hour < 21),
+    "job_id": np.full(meters * slots, 1, dtype=np.int64),
+})
+t0 = time.perf_counter()
+pq.write_table(table, out, compression="snappy")
+seconds = time.perf_counter() - t0
+import os
+theirs = pq.read_table(ours).drop_columns([]).select(table.column_names)
+same = theirs.cast(table.schema).equals(table)
+print(os.path.getsize(out), seconds, "identical" if same else "DIFFERENT", pa.__version__)
+"""#
+
+let batch = makeBatch()
+let source = try ArchiveSource(fileName: "bench.csv", sha256: String(repeating: "0", count: 64))
+let date = UTCDate(microseconds: dayStart)
+var best = Duration.seconds(1_000_000)
+var bytes: [UInt8] = []
+for run in 1...runs {
+    let clock = ContinuousClock()
+    let start = clock.now
+    bytes = try ArchiveSchema.encodeFile(batch, jobID: 1, source: source, date: date)
+    let elapsed = clock.now - start
+    best = min(best, elapsed)
+    print("run \(run): \(elapsed)")
+}
+let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
+print("rows: \(rows) (\(meters) meters × \(slotsPerDay) slots, one UTC date)")
+print(String(format: "greenstream: best of %d: %.3f s, %.2f M rows/s, %d bytes", runs, seconds, Double(rows) / seconds / 1e6, bytes.count))
+
+let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-parquet-\(getpid())")
+try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: dir) }
+let ours = dir.appendingPathComponent("greenstream.parquet")
+let theirs = dir.appendingPathComponent("pyarrow.parquet")
+let script = dir.appendingPathComponent("bench_pyarrow.py")
+try Data(bytes).write(to: ours)
+try pythonScript.write(to: script, atomically: true, encoding: .utf8)
+
+let python = ProcessInfo.processInfo.environment["GS_PYTHON"] ?? "python3"
+let process = Process()
+process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+process.arguments = [python, script.path, String(meters), String(slotsPerDay), ours.path, theirs.path]
+let pipe = Pipe()
+process.standardOutput = pipe
+try process.run()
+let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+process.waitUntilExit()
+let fields = output.split(separator: " ").map(String.init)
+guard process.terminationStatus == 0, fields.count == 4, let pyarrowSize = Double(fields[0]), let pyarrowSeconds = Double(fields[1])
+else {
+    print("pyarrow comparison failed (\(python) needs pyarrow and numpy; set GS_PYTHON): \(output)")
+    exit(1)
+}
+print(String(format: "pyarrow %@ write_table: %.3f s, %.2f M rows/s, %.0f bytes (snappy, default dictionary and row groups)",
+    fields[3].trimmingCharacters(in: .whitespacesAndNewlines), pyarrowSeconds, Double(rows) / pyarrowSeconds / 1e6, pyarrowSize))
+print(String(format: "size ratio greenstream / pyarrow: %.3f; pyarrow reads our file as %@", Double(bytes.count) / pyarrowSize,
+    fields[2]))
