@@ -59,4 +59,27 @@ struct ParquetWriterErrorTests {
     @Test func missingFileIsAnIOError() {
         #expect(throws: ParquetError.self) { try ParquetFooterReader.read(path: "/nonexistent/x.parquet") }
     }
+
+    @Test func everySingleByteCorruptionOfTheFooterThrowsOrDecodesButNeverCrashes() throws {
+        var writer = try ParquetFileWriter(columns: columns + [ParquetColumn(name: "s", physicalType: .byteArray, logicalType: .string)])
+        try writer.write([.int64([1, 2]), .double([1, 2]), .strings(["a", "b"])])
+        let bytes = try writer.finish(keyValueMetadata: [KeyValue(key: "k", value: "v")])
+        let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8
+        var decoded = 0
+        var refused = 0
+        for position in (bytes.count - 8 - footerLength)..<(bytes.count - 8) {
+            for value: UInt8 in [0x00, 0x0F, 0x7F, 0xFF] where bytes[position] != value {
+                var corrupt = bytes
+                corrupt[position] = value
+                do {
+                    _ = try ParquetFooterReader.read(fileBytes: corrupt)
+                    decoded += 1
+                } catch is ParquetError {
+                    refused += 1
+                }
+            }
+        }
+        #expect(refused > 0)
+        #expect(decoded + refused >= footerLength * 3)
+    }
 }

@@ -162,4 +162,10 @@ struct ThriftCompactWriterTests {
         var r = ThriftCompactReader(bytes)
         #expect(throws: ThriftDecodingError.self) { try r.readStruct() }
     }
+
+    @Test func deeplyNestedListsAreRefusedNotAStackOverflow() {
+        // Field 1 is a list of one list of one list …: 100 000 levels in 100 001 bytes.
+        var r = ThriftCompactReader([0x19] + Array(repeating: 0x19, count: 100_000))
+        #expect(throws: ThriftDecodingError.tooDeep) { try r.readStruct() }
+    }
 }

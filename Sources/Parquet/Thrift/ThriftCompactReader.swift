@@ -100,6 +100,7 @@ public struct ThriftCompactReader {
     }
 
     private mutating func readValue(_ typeCode: UInt8, depth: Int) throws -> ThriftValue {
+        guard depth < maxDepth else { throw ThriftDecodingError.tooDeep }
         switch typeCode {
         case 1, 2: return .bool(try readByte() == 1)
         case 3: return .int(Int64(Int8(bitPattern: try readByte())))
@@ -122,7 +123,7 @@ public struct ThriftCompactReader {
             var items: [ThriftValue] = []
             items.reserveCapacity(min(count, 1024))
             for _ in 0..<count {
-                items.append(elementType == 12 ? .structure(try readStruct(depth: depth + 1)) : try readValue(elementType, depth: depth))
+                items.append(try readElement(elementType, depth: depth + 1))
             }
             return .list(items)
         case 11:
@@ -131,8 +132,8 @@ public struct ThriftCompactReader {
             let types = try readByte()
             var pairs: [(ThriftValue, ThriftValue)] = []
             for _ in 0..<count {
-                let key = try readElement(types >> 4, depth: depth)
-                pairs.append((key, try readElement(types & 0x0F, depth: depth)))
+                let key = try readElement(types >> 4, depth: depth + 1)
+                pairs.append((key, try readElement(types & 0x0F, depth: depth + 1)))
             }
             return .map(pairs)
         case 12: return .structure(try readStruct(depth: depth + 1))
@@ -141,7 +142,7 @@ public struct ThriftCompactReader {
     }
 
     private mutating func readElement(_ typeCode: UInt8, depth: Int) throws -> ThriftValue {
-        typeCode == 12 ? .structure(try readStruct(depth: depth + 1)) : try readValue(typeCode, depth: depth)
+        typeCode == 12 ? .structure(try readStruct(depth: depth)) : try readValue(typeCode, depth: depth)
     }
 
     private mutating func readByte() throws -> UInt8 {

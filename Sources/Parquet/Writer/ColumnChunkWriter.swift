@@ -167,7 +167,8 @@ struct ColumnChunkWriter {
         count: Int, valuesPerPage: Int, encoding: Encoding, pages: inout PageWriter, file: inout [UInt8],
         encode: (Range<Int>, inout [UInt8]) throws -> Void
     ) throws {
-        let perPage = max(1, valuesPerPage)
+        // DataPageHeader.num_values is an i32.
+        let perPage = min(max(1, valuesPerPage), Int(Int32.max))
         var body: [UInt8] = []
         var start = 0
         repeat {
