@@ -42,20 +42,27 @@ public struct ArchiveWriter: Sendable {
     /// - Throws: ``ArchiveError`` for an invalid job id, an out-of-range timestamp or a failed write.
     @discardableResult
     public func stage(jobID: Int64, batch: ReadingBatch, source: ArchiveSource) throws -> StagedArchive {
+        let files = try ArchiveFile.encode(jobID: jobID, batch: batch, source: source, options: options)
+        return try stage(jobID: jobID, files: files)
+    }
+
+    /// Stages files already encoded (by a worker's T3, say) with ``ArchiveFile/encode(jobID:batch:source:options:)``.
+    /// - Throws: ``ArchiveError`` for an invalid job id, repeated dates or a failed write.
+    @discardableResult
+    public func stage(jobID: Int64, files: [ArchiveFile]) throws -> StagedArchive {
         guard jobID > 0 else { throw ArchiveError.invalidJobID(jobID) }
-        let partitions = try batch.partitionedByUTCDate()
+        let dates = files.map(\.date).sorted()
+        guard Set(dates).count == dates.count else { throw ArchiveError.duplicateDate(jobID: jobID) }
         try discard(jobID: jobID)
-        for (date, rows) in partitions {
-            let bytes = try ArchiveSchema.encodeFile(rows, jobID: jobID, source: source, date: date, options: options)
-            let path = layout.stagedFile(jobID: jobID, date: date)
+        for file in files {
+            let path = layout.stagedFile(jobID: jobID, date: file.date)
             try DurableFiles.makeDirectories(DurableFiles.split(path).directory)
-            try DurableFiles.writeAtomically(bytes, to: path)
+            try DurableFiles.writeAtomically(file.bytes, to: path)
         }
-        let dates = partitions.map(\.date)
         try DurableFiles.makeDirectories(layout.stagingDirectory(jobID: jobID))
         try DurableFiles.writeAtomically(Array(dates.map { "date=\($0)\n" }.joined().utf8), to: layout.manifest(jobID: jobID))
         return StagedArchive(
-            jobID: jobID, dates: dates, rowCount: batch.count,
+            jobID: jobID, dates: dates, rowCount: files.reduce(0) { $0 + $1.rowCount },
             publishedFiles: dates.map { layout.publishedFile(jobID: jobID, date: $0) })
     }
 

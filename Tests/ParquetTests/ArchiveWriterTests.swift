@@ -159,3 +159,21 @@ enum DurableFilesProbe {
         return files.sorted()
     }
 }
+
+@Suite("Archive files encoded apart from staging (T3 on a worker)")
+struct ArchiveFileTests {
+    @Test func encodedFilesStageLikeABatch() throws {
+        let dir = try makeTemporaryDirectory()
+        let archive = ArchiveWriter(dataDirectory: dir.path)
+        let source = try ArchiveSource(fileName: "w.csv", sha256: String(repeating: "0", count: 64))
+        let batch = ArchiveWriterTests.batch(meters: 2, slots: 12, start: ArchiveWriterTests.march10 + 22 * ArchiveWriterTests.hour)
+        let files = try ArchiveFile.encode(jobID: 9, batch: batch, source: source)
+        #expect(files.map(\.date.description) == ["2024-03-10", "2024-03-11"])
+        #expect(files.map(\.rowCount).reduce(0, +) == batch.count)
+        let staged = try archive.stage(jobID: 9, files: files)
+        #expect(staged.rowCount == batch.count)
+        let paths = try archive.publish(jobID: 9)
+        #expect(try paths.map { try ParquetFooterReader.read(path: $0).numRows } == files.map { Int64($0.rowCount) })
+        #expect(throws: ArchiveError.duplicateDate(jobID: 9)) { try archive.stage(jobID: 9, files: files + files) }
+    }
+}
