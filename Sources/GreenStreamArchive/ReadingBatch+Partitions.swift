@@ -6,27 +6,28 @@ extension ReadingBatch {
     /// - Throws: ``ArchiveError/timestampOutOfRange(row:microseconds:)`` for an instant outside years 0001–9999.
     public func partitionedByUTCDate() throws -> [(date: UTCDate, batch: ReadingBatch)] {
         guard !isEmpty else { return [] }
-        var days = [Int64](repeating: 0, count: count)
-        var minDay = Int64.max
-        var maxDay = Int64.min
-        for i in 0..<count {
-            let day = UTCDate(microseconds: ts[i]).dayNumber
-            guard day >= Self.firstDay && day <= Self.lastDay else {
-                throw ArchiveError.timestampOutOfRange(row: i, microseconds: ts[i])
-            }
-            days[i] = day
-            minDay = Swift.min(minDay, day)
-            maxDay = Swift.max(maxDay, day)
-        }
-        if minDay == maxDay {
-            return [(UTCDate(dayNumber: minDay), isOrdered(0..<count) ? self : gathered(sortedIndices(Array(0..<count))))]
+        let firstDate = try Self.date(ofRow: 0, ts[0])
+        let dayStart = firstDate.dayNumber * UTCDate.microsecondsPerDay
+        let dayEnd = dayStart + UTCDate.microsecondsPerDay
+        // The common case, one file on one date, needs two comparisons per row and no division.
+        let oneDay = ts.withUnsafeBufferPointer { all in all.allSatisfy { $0 >= dayStart && $0 < dayEnd } }
+        if oneDay {
+            return [(firstDate, isOrdered(0..<count) ? self : gathered(sortedIndices(Array(0..<count))))]
         }
         var rowsByDay: [Int64: [Int]] = [:]
-        for i in 0..<count { rowsByDay[days[i], default: []].append(i) }
+        for i in 0..<count { rowsByDay[try Self.date(ofRow: i, ts[i]).dayNumber, default: []].append(i) }
         return rowsByDay.keys.sorted().map { day in
             let rows = rowsByDay[day]!
             return (UTCDate(dayNumber: day), gathered(isOrdered(rows) ? rows : sortedIndices(rows)))
         }
+    }
+
+    private static func date(ofRow row: Int, _ microseconds: Int64) throws -> UTCDate {
+        let date = UTCDate(microseconds: microseconds)
+        guard date.dayNumber >= firstDay && date.dayNumber <= lastDay else {
+            throw ArchiveError.timestampOutOfRange(row: row, microseconds: microseconds)
+        }
+        return date
     }
 
     private static let firstDay = UTCDate(year: 1, month: 1, day: 1)!.dayNumber
@@ -37,12 +38,19 @@ extension ReadingBatch {
     }
 
     private func isOrdered(_ rows: some Collection<Int>) -> Bool {
-        var previous: Int? = nil
-        for row in rows {
-            if let p = previous, precedes(row, p) { return false }
-            previous = row
+        meterID.withUnsafeBufferPointer { meters in
+            ts.withUnsafeBufferPointer { times in
+                var previous = -1
+                for row in rows {
+                    if previous >= 0 {
+                        let (pm, m) = (meters[previous], meters[row])
+                        if m < pm || (m == pm && times[row] < times[previous]) { return false }
+                    }
+                    previous = row
+                }
+                return true
+            }
         }
-        return true
     }
 
     /// Rows ordered by (meter_id, ts); ties keep their input order.
