@@ -5,7 +5,12 @@ import Parquet
 import Testing
 
 @Suite("Cold archive layout, staging and publishing (R-P-1, R-P-2, R-P-3, R-P-4)")
-struct ArchiveWriterTests {
+final class ArchiveWriterTests {
+    let directory: URL
+
+    init() throws { directory = try makeTemporaryDirectory() }
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
     static let hour: Int64 = 3_600_000_000
     static let march10: Int64 = 1_710_028_800_000_000  // 2024-03-10T00:00:00Z
     let digest = String(repeating: "ab", count: 32)
@@ -26,8 +31,7 @@ struct ArchiveWriterTests {
     }
 
     @Test func publishedFilesFollowTheHiveLayoutAndR_P_2Schema() throws {
-        let dir = try makeTemporaryDirectory()
-        let archive = ArchiveWriter(dataDirectory: dir.path)
+        let archive = ArchiveWriter(dataDirectory: directory.path)
         // Job 1 spans two UTC dates (22:00 on the 10th to 01:45 on the 11th); job 2 one date.
         let job1 = Self.batch(meters: 3, slots: 16, start: Self.march10 + 22 * Self.hour)
         let job2 = Self.batch(meters: 2, slots: 8, start: Self.march10 + 12 * Self.hour, kwOffset: 0.5)
@@ -82,8 +86,7 @@ struct ArchiveWriterTests {
     }
 
     @Test func everyStepIsIdempotentAndReRunningAJobRewritesTheSamePaths() throws {
-        let dir = try makeTemporaryDirectory()
-        let archive = ArchiveWriter(dataDirectory: dir.path)
+        let archive = ArchiveWriter(dataDirectory: directory.path)
         let source = try ArchiveSource(fileName: "a.csv", sha256: digest)
         let first = Self.batch(meters: 2, slots: 4, start: Self.march10)
         try archive.stage(jobID: 7, batch: first, source: source)
@@ -107,8 +110,7 @@ struct ArchiveWriterTests {
     }
 
     @Test func crashAfterPartialPublishCanBeFinishedOrUndone() throws {
-        let dir = try makeTemporaryDirectory()
-        let archive = ArchiveWriter(dataDirectory: dir.path)
+        let archive = ArchiveWriter(dataDirectory: directory.path)
         let twoDays = Self.batch(meters: 1, slots: 8, start: Self.march10 + 23 * Self.hour)
         let staged = try archive.stage(jobID: 3, batch: twoDays, source: ArchiveSource(fileName: "x.csv", sha256: digest))
         // Simulate a crash after the first of two renames.
@@ -124,16 +126,14 @@ struct ArchiveWriterTests {
     }
 
     @Test func emptyBatchStagesNoFiles() throws {
-        let dir = try makeTemporaryDirectory()
-        let archive = ArchiveWriter(dataDirectory: dir.path)
+        let archive = ArchiveWriter(dataDirectory: directory.path)
         let staged = try archive.stage(jobID: 4, batch: ReadingBatch(), source: ArchiveSource(fileName: "e.csv", sha256: digest))
         #expect(staged.dates.isEmpty)
         #expect(try archive.publish(jobID: 4) == [])
     }
 
     @Test func badJobIdsDigestsAndTimestampsAreTypedErrors() throws {
-        let dir = try makeTemporaryDirectory()
-        let archive = ArchiveWriter(dataDirectory: dir.path)
+        let archive = ArchiveWriter(dataDirectory: directory.path)
         let source = try ArchiveSource(fileName: "a.csv", sha256: digest)
         #expect(throws: ArchiveError.invalidJobID(0)) { try archive.stage(jobID: 0, batch: ReadingBatch(), source: source) }
         #expect(throws: ArchiveError.invalidSourceDigest("ABC")) { try ArchiveSource(fileName: "a", sha256: "ABC") }
@@ -161,10 +161,14 @@ enum DurableFilesProbe {
 }
 
 @Suite("Archive files encoded apart from staging (T3 on a worker)")
-struct ArchiveFileTests {
+final class ArchiveFileTests {
+    let directory: URL
+
+    init() throws { directory = try makeTemporaryDirectory() }
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
     @Test func encodedFilesStageLikeABatch() throws {
-        let dir = try makeTemporaryDirectory()
-        let archive = ArchiveWriter(dataDirectory: dir.path)
+        let archive = ArchiveWriter(dataDirectory: directory.path)
         let source = try ArchiveSource(fileName: "w.csv", sha256: String(repeating: "0", count: 64))
         let batch = ArchiveWriterTests.batch(meters: 2, slots: 12, start: ArchiveWriterTests.march10 + 22 * ArchiveWriterTests.hour)
         let files = try ArchiveFile.encode(jobID: 9, batch: batch, source: source)

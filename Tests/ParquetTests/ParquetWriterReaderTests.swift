@@ -5,7 +5,12 @@ import Testing
 
 /// Files written by ``ParquetFileWriter`` and read back by pyarrow and DuckDB (R-P-3, R-P-4).
 @Suite("Parquet files read by pyarrow and DuckDB (R-P-3, R-P-4)")
-struct ParquetWriterReaderTests {
+final class ParquetWriterReaderTests {
+    let directory: URL
+
+    init() throws { directory = try makeTemporaryDirectory() }
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
     struct Written {
         var path: String
         var bytes: [UInt8]
@@ -19,8 +24,7 @@ struct ParquetWriterReaderTests {
         var writer = try ParquetFileWriter(columns: columns, options: options)
         try writer.write(values)
         let bytes = try writer.finish(keyValueMetadata: metadata)
-        let dir = try makeTemporaryDirectory()
-        let path = dir.appendingPathComponent("t.parquet").path
+        let path = directory.appendingPathComponent("\(UUID()).parquet").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return Written(path: path, bytes: bytes, footer: try ParquetFooterReader.read(path: path))
     }
@@ -84,6 +88,11 @@ struct ParquetWriterReaderTests {
         #expect(stats["s"]?.min == String(decoding: byteOrder.first!, as: UTF8.self))
         #expect(stats["s"]?.max == String(decoding: byteOrder.last!, as: UTF8.self))
         #expect(stats.values.allSatisfy { $0.hasMinMax && $0.nullCount == 0 && $0.numValues == n })
+        let duck = try #require(report.duckdb.stats?.first)
+        #expect(duck["i64"] == [String(i64.min()!), String(i64.max()!), "0"])
+        #expect(duck["i32"] == [String(i32.min()!), String(i32.max()!), "0"])
+        #expect(duck["s"]?[0] == stats["s"]?.min && duck["s"]?[1] == stats["s"]?.max)
+        #expect(duck["b"] == ["false", "true", "0"])
     }
 
     @Test func oneRowFile() throws {

@@ -34,6 +34,8 @@ struct ReaderReport: Decodable {
         var types: [String: String]
         var columns: [String: [String]]
         var compressions: [String]?
+        /// Per row group, per column: DuckDB's rendering of the chunk's min and max and its null count.
+        var stats: [[String: [String?]]]?
     }
 
     var pyarrow: PyArrow
@@ -117,7 +119,11 @@ enum PythonReaders {
         arrow = {"types": {fl.name: str(fl.type) for fl in table.schema}, "columns": arrow_columns(table),
                  "num_rows": md.num_rows, "created_by": md.created_by, "key_value": kv, "row_groups": groups}
         source = "read_parquet(?)"
-        compressions = [r[0] for r in con.execute("SELECT compression FROM parquet_metadata(?)", [path]).fetchall()]
+        meta = con.execute("SELECT row_group_id, path_in_schema, compression, stats_min_value, stats_max_value, "
+                           "stats_null_count FROM parquet_metadata(?) ORDER BY row_group_id, column_id", [path]).fetchall()
+        compressions = [r[2] for r in meta]
+        duck_stats = [{} for _ in range(md.num_row_groups)]
+        for g, name, _, lo, hi, nulls in meta: duck_stats[g][name] = [lo, hi, norm(nulls)]
     else:
         table = ds.dataset(path, format="parquet", partitioning="hive").to_table()
         if sort_by: table = table.sort_by([(c, "ascending") for c in sort_by])
@@ -125,6 +131,7 @@ enum PythonReaders {
         path = path.rstrip("/") + "/**/*.parquet"
         source = "read_parquet(?, hive_partitioning=true)"
         compressions = None
+        duck_stats = None
     described = con.execute(f"DESCRIBE SELECT * FROM {source}", [path]).fetchall()
     exprs = []
     for name, typ, *_ in described:
@@ -136,7 +143,7 @@ enum PythonReaders {
     rows = con.execute(f"SELECT {', '.join(exprs)} FROM {source}{order}", [path]).fetchall()
     duck = {"types": {d[0]: d[1] for d in described},
             "columns": {d[0]: [norm(r[i]) for r in rows] for i, d in enumerate(described)},
-            "compressions": compressions}
+            "compressions": compressions, "stats": duck_stats}
     print(json.dumps({"pyarrow": arrow, "duckdb": duck}))
     """#
 }
