@@ -5,7 +5,7 @@ struct IntervalAndEnergyTests {
     func interval(_ times: [String]) -> Int64? {
         let rows = times.map { RowRecord(meter: 1, ts: micros($0), value: 0, offset: 0, line: 0, kind: .power) }
         var scratch: [Int64] = []
-        return MeterCleaner.interval(of: rows, diffs: &scratch)
+        return rows.withUnsafeBufferPointer { MeterCleaner.interval(of: $0, diffs: &scratch) }
     }
 
     @Test("R-T2-2 the interval is the most frequent difference; a tie takes the smaller")

@@ -17,31 +17,55 @@ struct CSVRecordReader {
         var hasEscapedQuotes: Bool
     }
 
+    /// Fixed storage for the fields of one record, reused for every row so the hot
+    /// loop never touches an Array's copy-on-write machinery.
+    final class FieldStorage {
+        let base: UnsafeMutablePointer<Field>
+        let capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(capacity: max(capacity, 1))
+        }
+
+        deinit { base.deallocate() }
+    }
+
     /// One record as read.
     struct Record {
         /// Physical line (1-based) on which the record starts.
-        var line: Int
+        var line = 0
         /// Byte offset of the record's first byte.
-        var offset: Int
-        /// Fields read, at most the reader's `storeLimit`.
-        var fields: [Field] = []
-        /// Number of fields in the record (may exceed `fields.count`).
+        var offset = 0
+        /// Number of fields in the record (may exceed `storedCount`).
         var fieldCount = 0
+        /// Fields stored: the first `min(fieldCount, capacity)`.
+        var storedCount = 0
         /// A quoting error or invalid UTF-8.
         var isMalformed = false
+        let storage: FieldStorage
+
+        /// A record that stores up to `capacity` fields; later ones are only counted.
+        init(capacity: Int) {
+            storage = FieldStorage(capacity: capacity)
+        }
+
+        /// The stored field at `index` (< `storedCount`).
+        @inline(__always)
+        func field(_ index: Int) -> Field {
+            precondition(index < storedCount, "field index beyond the stored fields")
+            return storage.base[index]
+        }
     }
 
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var position: Int
     private(set) var line: Int
-    /// Fields past this index are counted and checked but not stored.
-    var storeLimit: Int
 
-    init(bytes: UnsafeBufferPointer<UInt8>, position: Int = 0, line: Int = 1, storeLimit: Int = .max) {
+    init(bytes: UnsafeBufferPointer<UInt8>, position: Int = 0, line: Int = 1) {
         self.bytes = bytes
         self.position = position
         self.line = line
-        self.storeLimit = storeLimit
     }
 
     private static let comma: UInt8 = 0x2C
@@ -84,11 +108,20 @@ struct CSVRecordReader {
         }
         record.line = line
         record.offset = p
-        record.fields.removeAll(keepingCapacity: true)
+        record.storedCount = 0
         record.fieldCount = 0
         record.isMalformed = false
         var highBits: UInt8 = 0
         let recordStart = p
+        let fields = record.storage.base
+        let capacity = record.storage.capacity
+        var fieldCount = 0
+        @inline(__always) func appendField(_ start: Int, _ end: Int, _ escaped: Bool) {
+            if fieldCount < capacity {
+                fields[fieldCount] = Field(start: start, end: end, hasEscapedQuotes: escaped)
+            }
+            fieldCount += 1
+        }
 
         fieldLoop: while true {
             // Leading trim.
@@ -119,14 +152,14 @@ struct CSVRecordReader {
                 if !closed {
                     // Unterminated: one malformed row up to the end of the buffer.
                     record.isMalformed = true
-                    appendField(&record, start, end, escaped)
+                    appendField(start, end, escaped)
                     break fieldLoop
                 }
                 p += 1  // closing quote
                 // Trim inside the quotes too (R-IN-6).
                 while start < end && Self.isBlank(b[start]) { start += 1 }
                 while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
-                appendField(&record, start, end, escaped)
+                appendField(start, end, escaped)
                 if p >= n { break fieldLoop }
                 let c = b[p]
                 if c == Self.comma {
@@ -157,7 +190,7 @@ struct CSVRecordReader {
                 if c == Self.comma || c == Self.lf { break }
                 if c == Self.quote {
                     record.isMalformed = true
-                    appendField(&record, start, p, false)
+                    appendField(start, p, false)
                     p = skipToLineEnd(p, &highBits)
                     break fieldLoop
                 }
@@ -167,7 +200,7 @@ struct CSVRecordReader {
             end = p
             if (p == n || b[p] == Self.lf) && end > start && b[end - 1] == Self.cr { end -= 1 }
             while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
-            appendField(&record, start, end, false)
+            appendField(start, end, false)
             if p >= n { break fieldLoop }
             if b[p] == Self.comma {
                 p += 1
@@ -178,18 +211,12 @@ struct CSVRecordReader {
             break fieldLoop
         }
         position = p
+        record.fieldCount = fieldCount
+        record.storedCount = min(fieldCount, capacity)
         if highBits >= 0x80 && !UTF8Validation.isValid(UnsafeBufferPointer(rebasing: b[recordStart..<p])) {
             record.isMalformed = true
         }
         return true
-    }
-
-    @inline(__always)
-    private func appendField(_ record: inout Record, _ start: Int, _ end: Int, _ escaped: Bool) {
-        if record.fieldCount < storeLimit {
-            record.fields.append(Field(start: start, end: end, hasEscapedQuotes: escaped))
-        }
-        record.fieldCount += 1
     }
 
     /// After a quoting error: the record ends with its physical line.

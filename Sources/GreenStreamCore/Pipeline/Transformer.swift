@@ -23,13 +23,17 @@ public struct Transformer: Sendable {
     public func transform(_ bytes: UnsafeBufferPointer<UInt8>) throws(FileFailure) -> TransformOutput {
         guard bytes.count <= config.maxFileBytes else { throw .tooLarge }
         let hasBOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-        var reader = CSVRecordReader(bytes: bytes, position: hasBOM ? 3 : 0)
-        var record = CSVRecordReader.Record(line: 0, offset: 0)
-        guard reader.next(into: &record) else { throw .noHeader }
-        let headerBytes = UnsafeBufferPointer(rebasing: bytes[record.offset..<reader.position])
+        let start = hasBOM ? 3 : 0
+        // Read the header twice: once to count its fields, once to store them all.
+        var counter = CSVRecordReader(bytes: bytes, position: start)
+        var counted = CSVRecordReader.Record(capacity: 0)
+        guard counter.next(into: &counted) else { throw .noHeader }
+        let headerBytes = UnsafeBufferPointer(rebasing: bytes[counted.offset..<counter.position])
         guard UTF8Validation.isValid(headerBytes) else { throw .notText }
-        let header = try CSVHeader(names: record.fields.map { reader.text(of: $0) })
-        reader.storeLimit = header.storeLimit
+        var reader = CSVRecordReader(bytes: bytes, position: start)
+        var record = CSVRecordReader.Record(capacity: counted.fieldCount)
+        _ = reader.next(into: &record)
+        let header = try CSVHeader(names: (0..<record.storedCount).map { reader.text(of: record.field($0)) })
 
         var state = FileState(estimatedRows: bytes.count / 40)
         readRows(&reader, header: header, state: &state)
@@ -59,8 +63,7 @@ public struct Transformer: Sendable {
 
     /// T1 over every data row: malformed rows, meter ids, timestamps, values, units.
     private func readRows(_ reader: inout CSVRecordReader, header: CSVHeader, state: inout FileState) {
-        var record = CSVRecordReader.Record(line: 0, offset: 0)
-        record.fields.reserveCapacity(header.storeLimit)
+        var record = CSVRecordReader.Record(capacity: header.storeLimit)
         let source = config.sourceTimeZone
         let fixedSourceMicros: Int64? = source.isFixed ? source.offset(atUTCSeconds: 0) * CivilTime.microsPerSecond : nil
         while reader.next(into: &record) {
@@ -74,11 +77,11 @@ public struct Transformer: Sendable {
                 reject(.malformedRow)
                 continue
             }
-            guard let meter = FieldParsers.meterID(reader.slice(of: record.fields[header.meterID])) else {
+            guard let meter = FieldParsers.meterID(reader.slice(of: record.field(header.meterID))) else {
                 reject(.invalidMeterID)
                 continue
             }
-            guard let parsed = ISO8601Timestamp.parse(reader.slice(of: record.fields[header.timestamp])) else {
+            guard let parsed = ISO8601Timestamp.parse(reader.slice(of: record.field(header.timestamp))) else {
                 reject(.invalidTimestamp)
                 continue
             }
@@ -112,13 +115,13 @@ public struct Transformer: Sendable {
             }
             var kind = RowRecord.Kind.missing
             var value = 0.0
-            switch FieldParsers.value(reader.slice(of: record.fields[header.readingValue])) {
+            switch FieldParsers.value(reader.slice(of: record.field(header.readingValue))) {
             case .missing:
                 break
             case .invalid:
                 kind = .invalidValue
             case .number(let v):
-                switch FieldParsers.unit(reader.slice(of: record.fields[header.unit])) {
+                switch FieldParsers.unit(reader.slice(of: record.field(header.unit))) {
                 case .power(let prefix)?:
                     kind = .power
                     value = prefix.toKilo(v)
@@ -140,13 +143,12 @@ public struct Transformer: Sendable {
         let sorted = pending.sorted { $0.line < $1.line }
         var out: [Reject] = []
         out.reserveCapacity(sorted.count)
-        var record = CSVRecordReader.Record(line: 0, offset: 0)
+        var record = CSVRecordReader.Record(capacity: header.storeLimit)
         for p in sorted {
-            var again = CSVRecordReader(
-                bytes: reader.bytes, position: Int(p.offset), line: Int(p.line), storeLimit: header.storeLimit)
+            var again = CSVRecordReader(bytes: reader.bytes, position: Int(p.offset), line: Int(p.line))
             _ = again.next(into: &record)
             func text(_ index: Int) -> String {
-                index < record.fields.count ? again.text(of: record.fields[index]) : ""
+                index < record.storedCount ? again.text(of: record.field(index)) : ""
             }
             out.append(
                 Reject(

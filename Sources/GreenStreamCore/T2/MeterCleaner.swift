@@ -33,9 +33,28 @@ struct MeterCleaner {
 
     /// Cleans one meter; `rows` are sorted by (ts, line).
     mutating func clean(meter: Int64, rows: UnsafeBufferPointer<RowRecord>, rejects: inout [PendingReject]) {
-        removeDuplicates(rows, rejects: &rejects)
-        let interval = Self.interval(of: candidates, diffs: &diffs)
-        buildSlots(interval: interval, rejects: &rejects)
+        var hasDuplicates = false
+        var i = 1
+        while i < rows.count {
+            if rows[i].ts == rows[i - 1].ts {
+                hasDuplicates = true
+                break
+            }
+            i += 1
+        }
+        if hasDuplicates {
+            removeDuplicates(rows, rejects: &rejects)
+            let unique = candidates
+            unique.withUnsafeBufferPointer { clean(meter: meter, unique: $0, rejects: &rejects) }
+        } else {
+            clean(meter: meter, unique: rows, rejects: &rejects)
+        }
+    }
+
+    /// T2 on rows with distinct timestamps.
+    private mutating func clean(meter: Int64, unique: UnsafeBufferPointer<RowRecord>, rejects: inout [PendingReject]) {
+        let interval = Self.interval(of: unique, diffs: &diffs)
+        buildSlots(unique, interval: interval, rejects: &rejects)
         fillAndEmit(meter: meter, interval: interval, rejects: &rejects)
     }
 
@@ -65,7 +84,7 @@ struct MeterCleaner {
 
     /// R-T2-2: the most frequent difference between consecutive timestamps (ties take
     /// the smaller); nil for one row, or a mode under 1 minute or over 24 hours.
-    static func interval(of rows: [RowRecord], diffs: inout [Int64]) -> Int64? {
+    static func interval(of rows: UnsafeBufferPointer<RowRecord>, diffs: inout [Int64]) -> Int64? {
         guard rows.count >= 2 else { return nil }
         let first = rows[1].ts - rows[0].ts
         var uniform = true
@@ -99,11 +118,13 @@ struct MeterCleaner {
     }
 
     /// R-T2-0 energy → kW (or `unknown_interval`), R-T2-1 outliers.
-    private mutating func buildSlots(interval: Int64?, rejects: inout [PendingReject]) {
+    private mutating func buildSlots(
+        _ rows: UnsafeBufferPointer<RowRecord>, interval: Int64?, rejects: inout [PendingReject]
+    ) {
         slots.removeAll(keepingCapacity: true)
         let hours = interval.map { Double($0) / Double(CivilTime.microsPerHour) }
         let maxKW = config.maxKW
-        for row in candidates {
+        for row in rows {
             var slot = Slot(ts: row.ts, value: row.value, line: row.line, offset: row.offset, state: .valid)
             switch row.kind {
             case .missing:

@@ -27,7 +27,7 @@ public enum CivilTime {
     }
 
     /// Days since 1970-01-01 for a valid civil date.
-    @inlinable
+    @inlinable @inline(__always)
     public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = (y >= 0 ? y : y - 399) / 400
