@@ -158,3 +158,9 @@ public struct Transformer: Sendable {
         return out
     }
 }
+
+/// Transforms one file's bytes: the single entry point for workers and tools.
+/// - Returns: the output, or the permanent failure (R-IN-3) that quarantines the file.
+public func transformFile(_ bytes: [UInt8], config: TransformConfig = TransformConfig()) -> Result<TransformOutput, FileFailure> {
+    Result { () throws(FileFailure) in try Transformer(config: config).transform(bytes) }
+}
