@@ -21,7 +21,8 @@ public struct Transformer: Sendable {
     /// Transforms a whole file held in memory.
     /// - Throws: `FileFailure` for a permanent whole-file failure (R-IN-3).
     public func transform(_ bytes: UnsafeBufferPointer<UInt8>) throws(FileFailure) -> TransformOutput {
-        guard bytes.count <= config.maxFileBytes else { throw .tooLarge }
+        // Offsets and lines are kept as Int32 per row; larger files are refused outright.
+        guard bytes.count <= config.maxFileBytes, bytes.count <= Int(Int32.max) else { throw .tooLarge }
         let hasBOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         let start = hasBOM ? 3 : 0
         // Read the header twice: once to count its fields, once to store them all.
