@@ -26,7 +26,7 @@ for f in 0..<files {
 }
 let totalRows = files * metersPerFile * rowsPerMeter
 let totalBytes = inputs.reduce(0) { $0 + $1.count }
-print("bench-transform: \(files) files × \(metersPerFile) meters × \(rowsPerMeter) rows = \(totalRows) rows, \(totalBytes / 1_048_576) MiB in memory")
+print("bench-transform: \(files) files × \(metersPerFile) meters × \(rowsPerMeter) rows = \(totalRows) rows (input readings), \(totalBytes / 1_048_576) MiB in memory")
 
 let transformer = Transformer()
 let clock = ContinuousClock()
