@@ -122,4 +122,18 @@ struct HoleFillingTests {
         #expect(rejectSummary(out) == ["4:above_max", "5:negative_reading"])
         #expect(out.readings.kw == [0, 48])
     }
+
+    @Test("R-T2-3 leap day: a daily meter synthesises Feb 29 in 2024 but not in 2023")
+    func leapDaySlots() throws {
+        var config = TransformConfig()
+        config.maxGapMicros = try TransformConfig.parseDuration("48h")
+        let leap = try transform(csv(
+            "1,2024-02-27T00:00:00Z,10,kW", "1,2024-02-28T00:00:00Z,10,kW", "1,2024-03-01T00:00:00Z,12,kW"), config)
+        #expect(readings(leap).map(\.ts) == ["2024-02-27T00:00:00Z", "2024-02-28T00:00:00Z", "2024-02-29T00:00:00Z", "2024-03-01T00:00:00Z"])
+        #expect(leap.readings.kw[2] == 11)
+        let common = try transform(csv(
+            "1,2023-02-27T00:00:00Z,10,kW", "1,2023-02-28T00:00:00Z,10,kW", "1,2023-03-01T00:00:00Z,12,kW"), config)
+        #expect(common.readings.count == 3)
+        #expect(common.interpolatedCount == 0)
+    }
 }
