@@ -19,15 +19,18 @@ struct FleetCSVGenerator {
         return z ^ (z >> 31)
     }
 
-    /// One file of `meters` meters × `rowsPerMeter` quarter-hour rows from 2024-01-01.
-    mutating func file(firstMeter: Int64, meters: Int, rowsPerMeter: Int) -> [UInt8] {
+    /// One file of `meters` meters × `rowsPerMeter` quarter-hour rows from 2024-01-01,
+    /// grouped by meter, or by time (every meter at t0, then at t1…) when `byTime`.
+    mutating func file(firstMeter: Int64, meters: Int, rowsPerMeter: Int, byTime: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(meters * rowsPerMeter * 48)
         out.append(contentsOf: Array("MeterID,Timestamp,ReadingValue,Unit\n".utf8))
         let start = CivilTime.daysFromCivil(year: 2024, month: 1, day: 1) * CivilTime.microsPerDay
-        for m in 0..<meters {
+        for i in 0..<(meters * rowsPerMeter) {
+            let m = byTime ? i % meters : i / rowsPerMeter
+            let k = byTime ? i / meters : i % rowsPerMeter
             let meter = firstMeter + Int64(m)
-            for k in 0..<rowsPerMeter {
+            do {
                 let r = random()
                 let dice = Int(r % 10_000)
                 appendInt(meter, to: &out)

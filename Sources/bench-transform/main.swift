@@ -1,6 +1,7 @@
 // bench-transform: parse + T1 + T2 + features on one thread, over ≥ 10 million
 // generated readings held in memory. Not a test: run it as a release build,
-//   swift run -c release bench-transform [files] [meters-per-file] [rows-per-meter] [passes]
+//   swift run -c release bench-transform [files] [meters-per-file] [rows-per-meter] [passes] [--by-time]
+// --by-time writes every meter's reading for t0, then t1, … (the transform must sort).
 import GreenStreamCore
 #if canImport(Glibc)
 import Glibc
@@ -18,15 +19,16 @@ let files = args.count > 0 ? args[0] : 10
 let metersPerFile = args.count > 1 ? args[1] : 300
 let rowsPerMeter = args.count > 2 ? args[2] : 3_500  // ~36 days of quarter hours
 let passes = args.count > 3 ? args[3] : 3
+let byTime = CommandLine.arguments.contains("--by-time")
 
 var generator = FleetCSVGenerator(state: 42)
 var inputs: [[UInt8]] = []
 for f in 0..<files {
-    inputs.append(generator.file(firstMeter: Int64(f * metersPerFile + 1), meters: metersPerFile, rowsPerMeter: rowsPerMeter))
+    inputs.append(generator.file(firstMeter: Int64(f * metersPerFile + 1), meters: metersPerFile, rowsPerMeter: rowsPerMeter, byTime: byTime))
 }
 let totalRows = files * metersPerFile * rowsPerMeter
 let totalBytes = inputs.reduce(0) { $0 + $1.count }
-print("bench-transform: \(files) files × \(metersPerFile) meters × \(rowsPerMeter) rows = \(totalRows) rows (input readings), \(totalBytes / 1_048_576) MiB in memory")
+print("bench-transform: \(files) files × \(metersPerFile) meters × \(rowsPerMeter) rows = \(totalRows) rows (input readings), \(totalBytes / 1_048_576) MiB in memory, \(byTime ? "rows ordered by time" : "rows grouped by meter")")
 
 let transformer = Transformer()
 let clock = ContinuousClock()

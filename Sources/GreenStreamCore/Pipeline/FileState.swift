@@ -44,26 +44,72 @@ struct FileState {
         rows = kept
     }
 
-    /// Orders rows by (meter, ts, line); most files already are, and skip the sort.
+    /// Orders rows by (meter, ts, line). Files grouped by meter in time order skip the
+    /// work; files ordered by time (every meter at t0, then t1, …) are regrouped by a
+    /// stable counting sort on the meter in O(n), then each meter's run is checked and
+    /// sorted only if its times are out of order.
     mutating func sortByMeterAndTime() {
-        var sorted = true
-        rows.withUnsafeBufferPointer { r in
-            var i = 1
-            while i < r.count {
-                let a = r[i - 1]
-                let b = r[i]
-                if a.meter > b.meter || (a.meter == b.meter && a.ts > b.ts) {
-                    sorted = false
-                    break
+        if isSorted(rows[...]) { return }
+        let n = rows.count
+        var groupOfMeter: [Int64: Int32] = [:]
+        var meters: [Int64] = []
+        var group = [Int32](repeating: 0, count: n)
+        var lastMeter: Int64 = 0  // meter ids are ≥ 1
+        var lastGroup: Int32 = 0
+        for i in 0..<n {
+            let meter = rows[i].meter
+            if meter != lastMeter {
+                // Time-ordered files cycle through the meters in a fixed order: try the
+                // group after the last one before hashing.
+                let predicted = Int(lastGroup) + 1 < meters.count ? Int(lastGroup) + 1 : 0
+                if predicted < meters.count && meters[predicted] == meter {
+                    lastGroup = Int32(predicted)
+                } else if let g = groupOfMeter[meter] {
+                    lastGroup = g
+                } else {
+                    lastGroup = Int32(meters.count)
+                    groupOfMeter[meter] = lastGroup
+                    meters.append(meter)
                 }
-                i += 1
+                lastMeter = meter
             }
+            group[i] = lastGroup
         }
-        guard !sorted else { return }
-        rows.sort { a, b in
-            if a.meter != b.meter { return a.meter < b.meter }
-            if a.ts != b.ts { return a.ts < b.ts }
-            return a.line < b.line
+        var counts = [Int](repeating: 0, count: meters.count)
+        for g in group { counts[Int(g)] += 1 }
+        let order = meters.indices.sorted { meters[$0] < meters[$1] }
+        var next = [Int](repeating: 0, count: meters.count)
+        var bounds: [Range<Int>] = []
+        var offset = 0
+        for g in order {
+            next[g] = offset
+            bounds.append(offset..<(offset + counts[g]))
+            offset += counts[g]
         }
+        var regrouped = [RowRecord](unsafeUninitializedCapacity: n) { buffer, count in
+            rows.withUnsafeBufferPointer { source in
+                for i in 0..<n {
+                    let g = Int(group[i])
+                    (buffer.baseAddress! + next[g]).initialize(to: source[i])
+                    next[g] += 1
+                }
+            }
+            count = n
+        }
+        for range in bounds where !isSorted(regrouped[range]) {
+            regrouped[range].sort { a, b in a.ts != b.ts ? a.ts < b.ts : a.line < b.line }
+        }
+        rows = regrouped
+    }
+
+    private func isSorted(_ r: ArraySlice<RowRecord>) -> Bool {
+        var i = r.startIndex + 1
+        while i < r.endIndex {
+            let a = r[i - 1]
+            let b = r[i]
+            if a.meter > b.meter || (a.meter == b.meter && a.ts > b.ts) { return false }
+            i += 1
+        }
+        return true
     }
 }
