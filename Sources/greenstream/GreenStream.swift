@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `greenstream` command line. Subcommands stay thin: parse, call the core, write.
+@main
+struct GreenStream: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "greenstream",
+        abstract: "Smart-meter CSV to clean readings.",
+        subcommands: [TransformCommand.self]
+    )
+}

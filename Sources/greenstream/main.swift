@@ -1,1 +1,0 @@
-print("greenstream: not implemented yet")
