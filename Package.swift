@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
         .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore"]),
         .testTarget(name: "GreenStreamCLITests", dependencies: ["greenstream"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "greenstream"]),
         .testTarget(name: "GreenStreamStoreTests", dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore"]),
         .testTarget(name: "GreenStreamRPCTests", dependencies: ["GreenStreamRPC", "NNG", "GreenStreamCore"]),
     ]

@@ -12,7 +12,10 @@ struct TransformCommand: ParsableCommand {
             (meter_id,ts,kw,quality,hour_of_day,is_peak_window) and DIR/<name>/rejects.csv \
             (line,reason,meter_id,timestamp,reading_value,unit). Rejected rows are normal. \
             A file that fails permanently (too_large, no_header, not_text, missing_column:<name>) \
-            gets no output; the exit status is then 1, after every other file is done.
+            gets no output; the exit status is then 1, after every other file is done. \
+            With --format parquet the readings go instead to the Hive-partitioned archive \
+            DIR/archive/readings/date=YYYY-MM-DD/part-<job_id>.parquet (snappy, one file per input \
+            and UTC date), where the inputs are jobs 1, 2, … in command-line order.
             """
     )
 
@@ -21,6 +24,9 @@ struct TransformCommand: ParsableCommand {
 
     @Option(name: .long, help: "Output directory.")
     var out: String
+
+    @Option(name: .long, help: "Readings format: csv (DIR/<name>/readings.csv) or parquet (DIR/archive/readings/…).")
+    var format: OutputFormat = .csv
 
     @Option(name: .customLong("source-tz"), help: "Zone of timestamps without an offset: UTC, +05:30, or an IANA name.")
     var sourceTZ = "UTC"
@@ -59,10 +65,12 @@ struct TransformCommand: ParsableCommand {
     func run() throws {
         let transformer = Transformer(config: try makeConfig())
         var failures = 0
-        for path in files {
+        for (index, path) in files.enumerated() {
             do {
-                let output = try OutputWriter.transform(path: path, with: transformer, outDir: out)
+                let (output, archiveFiles) = try OutputWriter.transform(
+                    path: path, with: transformer, outDir: out, format: format, jobID: Int64(index + 1))
                 print("\(path): \(output.summary)")
+                for file in archiveFiles { print("\(path): wrote \(file)") }
             } catch let failure as FileFailure {
                 failures += 1
                 printError("\(path): permanent failure: \(failure.reason)")
