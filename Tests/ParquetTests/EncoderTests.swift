@@ -68,4 +68,19 @@ struct EncoderTests {
     @Test func snappyRejectsGarbage() {
         #expect(throws: SnappyError.self) { try Snappy.uncompress([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]) }
     }
+
+    @Test func dictionaryMapsEveryValueBackThroughItsIndexAcrossTableGrowth() {
+        let input = (0..<20_000).map { Double(($0 * 7_919) % 3_001) / 7 } + [-0.0, 0.0, .nan]
+        var encoder = FixedWidthDictionaryEncoder<Double>(maxEntries: 10_000)
+        let indices = input.withUnsafeBufferPointer { encoder.encode($0) }
+        let decoded = (indices ?? []).map { encoder.values[Int($0)] }
+        #expect(decoded.map(\.bitPattern) == input.map(\.bitPattern))
+        #expect(encoder.values.count == 3_001 + 2, "-0.0 and NaN are their own entries; 0.0 is already there")
+    }
+
+    @Test func dictionaryGivesUpPastItsEntryLimit() {
+        var encoder = FixedWidthDictionaryEncoder<Int64>(maxEntries: 100)
+        let input = (0..<1_000).map { Int64($0) }
+        #expect(input.withUnsafeBufferPointer { encoder.encode($0) } == nil)
+    }
 }

@@ -7,65 +7,88 @@
 struct FixedWidthDictionaryEncoder<T: ParquetFixedWidthValue> {
     /// Distinct values in first-seen order; index i of the stream refers to `values[i]`.
     private(set) var values: [T] = []
-    private var slots: [Int32]
+    /// Open addressing with linear probing; a slot holds its key beside the index so a probe
+    /// touches one place. `slotIndex` -1 marks an empty slot.
+    private var slotKeys: [UInt64]
+    private var slotIndex: [Int32]
     private var shift: UInt64
     private let maxEntries: Int
 
     init(maxEntries: Int) {
         self.maxEntries = maxEntries
-        slots = [Int32](repeating: -1, count: 256)
+        slotKeys = [UInt64](repeating: 0, count: 256)
+        slotIndex = [Int32](repeating: -1, count: 256)
         shift = 64 - 8
     }
 
     /// The dictionary index of every value, or nil once the dictionary would exceed `maxEntries`.
     mutating func encode(_ input: UnsafeBufferPointer<T>) -> [UInt32]? {
-        var indices = [UInt32](repeating: 0, count: input.count)
-        let ok = indices.withUnsafeMutableBufferPointer { out -> Bool in
-            guard let first = input.first else { return true }
-            var previous = first
-            guard var previousIndex = index(of: first) else { return false }
+        guard let first = input.first else { return [] }
+        var failed = false
+        let indices = [UInt32](unsafeUninitializedCapacity: input.count) { out, initialized in
+            var previousKey = first.dictionaryKey
+            guard var previousIndex = index(of: first) else {
+                failed = true
+                return
+            }
             out[0] = previousIndex
             for i in 1..<input.count {
                 let value = input[i]
+                let key = value.dictionaryKey
                 // Sorted archive columns repeat values in long runs: skip the hash probe for them.
-                if value.dictionaryKey != previous.dictionaryKey {
-                    guard let index = index(of: value) else { return false }
-                    previous = value
+                if key != previousKey {
+                    guard let index = lookUp(key) ?? index(of: value) else {
+                        failed = true
+                        return
+                    }
+                    previousKey = key
                     previousIndex = index
                 }
                 out[i] = previousIndex
             }
-            return true
+            initialized = input.count
         }
-        return ok ? indices : nil
+        return failed ? nil : indices
+    }
+
+    private func lookUp(_ key: UInt64) -> UInt32? {
+        slotKeys.withUnsafeBufferPointer { keys in
+            slotIndex.withUnsafeBufferPointer { indices in
+                let mask = keys.count - 1
+                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                while true {
+                    let entry = indices[slot]
+                    if entry < 0 { return nil }
+                    if keys[slot] == key { return UInt32(entry) }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
     }
 
     private mutating func index(of value: T) -> UInt32? {
         let key = value.dictionaryKey
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        let mask = slots.count - 1
-        while true {
-            let entry = slots[slot]
-            if entry < 0 { break }
-            if values[Int(entry)].dictionaryKey == key { return UInt32(entry) }
-            slot = (slot + 1) & mask
-        }
+        if let known = lookUp(key) { return known }
         guard values.count < maxEntries else { return nil }
-        slots[slot] = Int32(values.count)
+        insert(key, index: Int32(values.count))
         values.append(value)
-        if values.count * 2 > slots.count { grow() }
+        if values.count * 2 > slotIndex.count { grow() }
         return UInt32(values.count - 1)
     }
 
+    private mutating func insert(_ key: UInt64, index: Int32) {
+        let mask = slotIndex.count - 1
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while slotIndex[slot] >= 0 { slot = (slot + 1) & mask }
+        slotKeys[slot] = key
+        slotIndex[slot] = index
+    }
+
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        slotKeys = [UInt64](repeating: 0, count: slotKeys.count * 2)
+        slotIndex = [Int32](repeating: -1, count: slotIndex.count * 2)
         shift -= 1
-        let mask = slots.count - 1
-        for (i, value) in values.enumerated() {
-            var slot = Int(truncatingIfNeeded: (value.dictionaryKey &* 0x9E37_79B9_7F4A_7C15) >> shift)
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(i)
-        }
+        for (i, value) in values.enumerated() { insert(value.dictionaryKey, index: Int32(i)) }
     }
 }
 

@@ -53,17 +53,26 @@ public enum RLEHybridEncoder {
             let take = min(values.count - start, maxGroupsPerLiteralRun * 8)
             let groups = (take + 7) / 8
             appendVarint(UInt64(groups) << 1 | 1, to: &out)
-            var accumulator: UInt64 = 0
-            var bits = 0
-            for k in start..<(start + groups * 8) {
-                let v = k < start + take ? UInt64(values[k]) : 0
-                accumulator |= v << UInt64(bits)
-                bits += bitWidth
-                while bits >= 8 {
-                    out.append(UInt8(truncatingIfNeeded: accumulator))
-                    accumulator >>= 8
-                    bits -= 8
+            // Reserve the run's bytes zeroed, then pack into them directly: the padding of a
+            // partial last group is already there.
+            let byteStart = out.count
+            out.append(contentsOf: repeatElement(0, count: groups * bitWidth))
+            out.withUnsafeMutableBufferPointer { buffer in
+                let base = buffer.baseAddress! + byteStart
+                var written = 0
+                var accumulator: UInt64 = 0
+                var bits = 0
+                for k in start..<(start + take) {
+                    accumulator |= UInt64(values[k]) << UInt64(bits)
+                    bits += bitWidth
+                    while bits >= 8 {
+                        base[written] = UInt8(truncatingIfNeeded: accumulator)
+                        written += 1
+                        accumulator >>= 8
+                        bits -= 8
+                    }
                 }
+                if bits > 0 { base[written] = UInt8(truncatingIfNeeded: accumulator) }
             }
             start += take
         }
