@@ -32,7 +32,9 @@ public struct ArchiveWriter: Sendable {
     public let options: ParquetWriterOptions
 
     /// Creates a writer for the archive under `dataDirectory`.
-    public init(dataDirectory: String, options: ParquetWriterOptions = ParquetWriterOptions(createdBy: ArchiveSchema.createdBy)) {
+    public init(
+        dataDirectory: String, options: ParquetWriterOptions = ParquetWriterOptions(createdBy: ArchiveSchema.createdBy)
+    ) {
         layout = ArchiveLayout(dataDirectory: dataDirectory)
         self.options = options
     }
@@ -60,7 +62,8 @@ public struct ArchiveWriter: Sendable {
             try DurableFiles.writeAtomically(file.bytes, to: path)
         }
         try DurableFiles.makeDirectories(layout.stagingDirectory(jobID: jobID))
-        try DurableFiles.writeAtomically(Array(dates.map { "date=\($0)\n" }.joined().utf8), to: layout.manifest(jobID: jobID))
+        try DurableFiles.writeAtomically(
+            Array(dates.map { "date=\($0)\n" }.joined().utf8), to: layout.manifest(jobID: jobID))
         return StagedArchive(
             jobID: jobID, dates: dates, rowCount: files.reduce(0) { $0 + $1.rowCount },
             publishedFiles: dates.map { layout.publishedFile(jobID: jobID, date: $0) })
@@ -126,7 +129,8 @@ public struct ArchiveWriter: Sendable {
     }
 
     /// The dates in a job's manifest.
-    /// - Throws: ``ArchiveError/notStaged(jobID:)`` without a manifest, ``ArchiveError/corruptManifest(path:)`` if unreadable.
+    /// - Throws: ``ArchiveError/notStaged(jobID:)`` without a manifest,
+    ///   ``ArchiveError/corruptManifest(path:)`` if it cannot be parsed.
     public func stagedDates(jobID: Int64) throws -> [UTCDate] {
         let path = layout.manifest(jobID: jobID)
         guard DurableFiles.exists(path) else { throw ArchiveError.notStaged(jobID: jobID) }

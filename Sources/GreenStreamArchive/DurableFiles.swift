@@ -34,7 +34,9 @@ enum DurableFiles {
 
     /// Renames `from` over `to` and fsyncs the destination directory (and the source's, if different).
     static func rename(_ from: String, to: String) throws {
-        guard Glibc.rename(from, to) == 0 else { throw ArchiveError.io(call: "rename", path: from + " -> " + to, errno: errno) }
+        guard Glibc.rename(from, to) == 0 else {
+            throw ArchiveError.io(call: "rename", path: from + " -> " + to, errno: errno)
+        }
         try syncDirectory(split(to).directory)
         if split(from).directory != split(to).directory { try syncDirectory(split(from).directory) }
     }

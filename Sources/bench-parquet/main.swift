@@ -34,30 +34,30 @@ func makeBatch() -> ReadingBatch {
 }
 
 let pythonScript = #"""
-import os, sys, time, pyarrow as pa, pyarrow.compute as pc, pyarrow.parquet as pq
-meters, slots, ours, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-def mod(x, k): return pc.subtract(x, pc.multiply(pc.divide(x, k), k))
-idx = pa.array(range(meters * slots), pa.int64())
-m = pc.divide(idx, slots)
-s = pc.subtract(idx, pc.multiply(m, slots))
-hour = pc.cast(pc.divide(s, 4), pa.int32())
-raw_kw = mod(pc.add(pc.multiply(m, 7919), pc.multiply(s, 104729)), 10000)
-table = pa.table({
-    "meter_id": pc.add(m, 1),
-    "ts": pc.cast(pc.add(pc.multiply(s, 900_000_000), 1_710_028_800_000_000), pa.timestamp("us", tz="UTC")),
-    "kw": pc.divide(pc.cast(raw_kw, pa.float64()), 1000.0),
-    "quality": pc.if_else(pc.equal(mod(pc.add(m, s), 50), 0), "interpolated", "measured"),
-    "hour_of_day": hour,
-    "is_peak_window": pc.and_(pc.greater_equal(hour, 17), pc.less(hour, 21)),
-    "job_id": pa.array([1] * (meters * slots), pa.int64()),
-})
-t0 = time.perf_counter()
-pq.write_table(table, out, compression="snappy")
-seconds = time.perf_counter() - t0
-theirs = pq.read_table(ours).select(table.column_names)
-same = theirs.cast(table.schema).equals(table)
-print(os.path.getsize(out), seconds, "identical" if same else "DIFFERENT", pa.__version__)
-"""#
+    import os, sys, time, pyarrow as pa, pyarrow.compute as pc, pyarrow.parquet as pq
+    meters, slots, ours, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    def mod(x, k): return pc.subtract(x, pc.multiply(pc.divide(x, k), k))
+    idx = pa.array(range(meters * slots), pa.int64())
+    m = pc.divide(idx, slots)
+    s = pc.subtract(idx, pc.multiply(m, slots))
+    hour = pc.cast(pc.divide(s, 4), pa.int32())
+    raw_kw = mod(pc.add(pc.multiply(m, 7919), pc.multiply(s, 104729)), 10000)
+    table = pa.table({
+        "meter_id": pc.add(m, 1),
+        "ts": pc.cast(pc.add(pc.multiply(s, 900_000_000), 1_710_028_800_000_000), pa.timestamp("us", tz="UTC")),
+        "kw": pc.divide(pc.cast(raw_kw, pa.float64()), 1000.0),
+        "quality": pc.if_else(pc.equal(mod(pc.add(m, s), 50), 0), "interpolated", "measured"),
+        "hour_of_day": hour,
+        "is_peak_window": pc.and_(pc.greater_equal(hour, 17), pc.less(hour, 21)),
+        "job_id": pa.array([1] * (meters * slots), pa.int64()),
+    })
+    t0 = time.perf_counter()
+    pq.write_table(table, out, compression="snappy")
+    seconds = time.perf_counter() - t0
+    theirs = pq.read_table(ours).select(table.column_names)
+    same = theirs.cast(table.schema).equals(table)
+    print(os.path.getsize(out), seconds, "identical" if same else "DIFFERENT", pa.__version__)
+    """#
 
 let batch = makeBatch()
 let source = try ArchiveSource(fileName: "bench.csv", sha256: String(repeating: "0", count: 64))
@@ -87,8 +87,10 @@ for run in 1...runs {
     print(String(format: "run %d: wall %.3f s, thread CPU %.3f s", run, wall, cpu))
 }
 print("rows: \(rows) (\(meters) meters × \(slotsPerDay) slots, one UTC date)")
-print(String(format: "greenstream: best of %d: wall %.3f s = %.2f M rows/s; thread CPU %.3f s = %.2f M rows/s; %d bytes",
-    runs, bestWall, Double(rows) / bestWall / 1e6, bestCPU, Double(rows) / bestCPU / 1e6, bytes.count))
+print(
+    String(
+        format: "greenstream: best of %d: wall %.3f s = %.2f M rows/s; thread CPU %.3f s = %.2f M rows/s; %d bytes",
+        runs, bestWall, Double(rows) / bestWall / 1e6, bestCPU, Double(rows) / bestCPU / 1e6, bytes.count))
 
 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-parquet-\(getpid())")
 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -109,12 +111,19 @@ try process.run()
 let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
 process.waitUntilExit()
 let fields = output.split(separator: " ").map(String.init)
-guard process.terminationStatus == 0, fields.count == 4, let pyarrowSize = Double(fields[0]), let pyarrowSeconds = Double(fields[1])
+guard process.terminationStatus == 0, fields.count == 4, let pyarrowSize = Double(fields[0]),
+    let pyarrowSeconds = Double(fields[1])
 else {
     print("pyarrow comparison failed (\(python) needs pyarrow; set GS_PYTHON): \(output)")
     exit(1)
 }
-print(String(format: "pyarrow %@ write_table: %.3f s, %.2f M rows/s, %.0f bytes (snappy, default dictionary and row groups)",
-    fields[3].trimmingCharacters(in: .whitespacesAndNewlines), pyarrowSeconds, Double(rows) / pyarrowSeconds / 1e6, pyarrowSize))
-print(String(format: "size ratio greenstream / pyarrow: %.3f; pyarrow reads our file as %@", Double(bytes.count) / pyarrowSize,
-    fields[2]))
+print(
+    String(
+        format: "pyarrow %@ write_table: %.3f s, %.2f M rows/s, %.0f bytes (snappy, default dictionary and row groups)",
+        fields[3].trimmingCharacters(in: .whitespacesAndNewlines), pyarrowSeconds, Double(rows) / pyarrowSeconds / 1e6,
+        pyarrowSize))
+print(
+    String(
+        format: "size ratio greenstream / pyarrow: %.3f; pyarrow reads our file as %@",
+        Double(bytes.count) / pyarrowSize,
+        fields[2]))

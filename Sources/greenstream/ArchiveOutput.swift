@@ -20,7 +20,9 @@ enum ArchiveOutput {
     ///   - fileName: the input's file name.
     ///   - jobID: the input's position on the command line, from 1.
     ///   - outDir: the directory that receives `archive/`.
-    static func write(readings: ReadingBatch, sourceBytes: [UInt8], fileName: String, jobID: Int64, outDir: String) throws -> [String] {
+    static func write(readings: ReadingBatch, sourceBytes: [UInt8], fileName: String, jobID: Int64, outDir: String)
+        throws -> [String]
+    {
         let digest = SHA256.hash(data: sourceBytes)
         let hex = digest.map { byte in
             let digits = Array("0123456789abcdef".utf8)

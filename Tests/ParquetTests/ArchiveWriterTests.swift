@@ -24,7 +24,8 @@ final class ArchiveWriterTests {
                 let hour = UInt8((ts / Self.hour) % 24)
                 b.append(
                     meterID: Int64(m) * 1_000_003, ts: ts, kw: Double(m * 100 + s) / 8 + kwOffset,
-                    quality: s % 5 == 0 ? .interpolated : .measured, hourOfDay: hour, isPeakWindow: (17..<21).contains(hour))
+                    quality: s % 5 == 0 ? .interpolated : .measured, hourOfDay: hour,
+                    isPeakWindow: (17..<21).contains(hour))
             }
         }
         return b
@@ -38,7 +39,9 @@ final class ArchiveWriterTests {
         let staged = try archive.stage(jobID: 1, batch: job1, source: ArchiveSource(fileName: "a.csv", sha256: digest))
         try archive.stage(jobID: 2, batch: job2, source: ArchiveSource(fileName: "b.csv", sha256: digest))
         #expect(staged.dates.map(\.description) == ["2024-03-10", "2024-03-11"])
-        #expect(try DurableFilesProbe.files(under: archive.layout.readingsDirectory).isEmpty, "nothing visible before publish")
+        #expect(
+            try DurableFilesProbe.files(under: archive.layout.readingsDirectory).isEmpty,
+            "nothing visible before publish")
         #expect(try archive.stagedJobIDs() == [1, 2])
 
         #expect(try archive.publish(jobID: 1) == staged.publishedFiles)
@@ -46,12 +49,16 @@ final class ArchiveWriterTests {
         try archive.finalize(jobID: 1)
         try archive.finalize(jobID: 2)
         #expect(try archive.stagedJobIDs() == [])
-        #expect(try DurableFilesProbe.files(under: archive.layout.readingsDirectory) == [
-            "date=2024-03-10/part-1.parquet", "date=2024-03-10/part-2.parquet", "date=2024-03-11/part-1.parquet",
-        ])
+        #expect(
+            try DurableFilesProbe.files(under: archive.layout.readingsDirectory) == [
+                "date=2024-03-10/part-1.parquet", "date=2024-03-10/part-2.parquet", "date=2024-03-11/part-1.parquet",
+            ])
 
         let footer = try ParquetFooterReader.read(path: staged.publishedFiles[0])
-        #expect(footer.leafColumns.map(\.name) == ["meter_id", "ts", "kw", "quality", "hour_of_day", "is_peak_window", "job_id"])
+        #expect(
+            footer.leafColumns.map(\.name) == [
+                "meter_id", "ts", "kw", "quality", "hour_of_day", "is_peak_window", "job_id",
+            ])
         #expect(footer.leafColumns.map(\.type) == [.int64, .int64, .double, .byteArray, .int32, .boolean, .int64])
         #expect(footer.leafColumns.allSatisfy { $0.repetition == .required })
         #expect(footer.leafColumns.map(\.logicalType)[1] == .timestamp(isAdjustedToUTC: true, unit: .micros))
@@ -65,7 +72,8 @@ final class ArchiveWriterTests {
         let qualityChunk = try #require(footer.rowGroups.first?.columns[3].metaData)
         #expect(qualityChunk.dictionaryPageOffset != nil, "quality is dictionary-encoded (R-P-2)")
 
-        let report = try PythonReaders.report("hive", archive.layout.readingsDirectory, sortBy: ["job_id", "meter_id", "ts"])
+        let report = try PythonReaders.report(
+            "hive", archive.layout.readingsDirectory, sortBy: ["job_id", "meter_id", "ts"])
         #expect(report.duckdb.types["date"] == "DATE")
         #expect(report.pyarrow.types["date"] != nil)
         let expected = [(job1, Int64(1)), (job2, Int64(2))]
@@ -77,9 +85,10 @@ final class ArchiveWriterTests {
         let peak = expected.flatMap { b, _ in Rendered.bools(b.isPeakWindow) }
         let jobs = expected.flatMap { b, id in Array(repeating: String(id), count: b.count) }
         let dates = expected.flatMap { b, _ in b.ts.map { UTCDate(microseconds: $0).description } }
-        for (name, column) in [("meter_id", meter), ("ts", ts), ("kw", kw), ("quality", quality), ("hour_of_day", hours),
-            ("is_peak_window", peak), ("job_id", jobs), ("date", dates)]
-        {
+        for (name, column) in [
+            ("meter_id", meter), ("ts", ts), ("kw", kw), ("quality", quality), ("hour_of_day", hours),
+            ("is_peak_window", peak), ("job_id", jobs), ("date", dates),
+        ] {
             #expect(report.pyarrow.columns[name] == column, "pyarrow \(name)")
             #expect(report.duckdb.columns[name] == column, "DuckDB \(name)")
         }
@@ -112,7 +121,8 @@ final class ArchiveWriterTests {
     @Test func crashAfterPartialPublishCanBeFinishedOrUndone() throws {
         let archive = ArchiveWriter(dataDirectory: directory.path)
         let twoDays = Self.batch(meters: 1, slots: 8, start: Self.march10 + 23 * Self.hour)
-        let staged = try archive.stage(jobID: 3, batch: twoDays, source: ArchiveSource(fileName: "x.csv", sha256: digest))
+        let staged = try archive.stage(
+            jobID: 3, batch: twoDays, source: ArchiveSource(fileName: "x.csv", sha256: digest))
         // Simulate a crash after the first of two renames.
         try FileManager.default.createDirectory(
             atPath: archive.layout.partitionDirectory(staged.dates[0]), withIntermediateDirectories: true)
@@ -127,7 +137,8 @@ final class ArchiveWriterTests {
 
     @Test func emptyBatchStagesNoFiles() throws {
         let archive = ArchiveWriter(dataDirectory: directory.path)
-        let staged = try archive.stage(jobID: 4, batch: ReadingBatch(), source: ArchiveSource(fileName: "e.csv", sha256: digest))
+        let staged = try archive.stage(
+            jobID: 4, batch: ReadingBatch(), source: ArchiveSource(fileName: "e.csv", sha256: digest))
         #expect(staged.dates.isEmpty)
         #expect(try archive.publish(jobID: 4) == [])
     }
@@ -135,7 +146,9 @@ final class ArchiveWriterTests {
     @Test func badJobIdsDigestsAndTimestampsAreTypedErrors() throws {
         let archive = ArchiveWriter(dataDirectory: directory.path)
         let source = try ArchiveSource(fileName: "a.csv", sha256: digest)
-        #expect(throws: ArchiveError.invalidJobID(0)) { try archive.stage(jobID: 0, batch: ReadingBatch(), source: source) }
+        #expect(throws: ArchiveError.invalidJobID(0)) {
+            try archive.stage(jobID: 0, batch: ReadingBatch(), source: source)
+        }
         #expect(throws: ArchiveError.invalidSourceDigest("ABC")) { try ArchiveSource(fileName: "a", sha256: "ABC") }
         var far = ReadingBatch()
         far.append(meterID: 1, ts: Int64.max, kw: 1, quality: .measured, hourOfDay: 0, isPeakWindow: false)
@@ -152,7 +165,9 @@ enum DurableFilesProbe {
         var files: [String] = []
         while let path = walker.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 files.append(path)
             }
         }
@@ -170,7 +185,8 @@ final class ArchiveFileTests {
     @Test func encodedFilesStageLikeABatch() throws {
         let archive = ArchiveWriter(dataDirectory: directory.path)
         let source = try ArchiveSource(fileName: "w.csv", sha256: String(repeating: "0", count: 64))
-        let batch = ArchiveWriterTests.batch(meters: 2, slots: 12, start: ArchiveWriterTests.march10 + 22 * ArchiveWriterTests.hour)
+        let batch = ArchiveWriterTests.batch(
+            meters: 2, slots: 12, start: ArchiveWriterTests.march10 + 22 * ArchiveWriterTests.hour)
         let files = try ArchiveFile.encode(jobID: 9, batch: batch, source: source)
         #expect(files.map(\.date.description) == ["2024-03-10", "2024-03-11"])
         #expect(files.map(\.rowCount).reduce(0, +) == batch.count)

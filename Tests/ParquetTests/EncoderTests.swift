@@ -12,7 +12,9 @@ struct EncoderTests {
 
     @Test func booleansAreBitPackedLSBFirst() {
         var out: [UInt8] = []
-        [true, false, true, true, false, false, false, true, true].withUnsafeBufferPointer { PlainEncoder.append($0, to: &out) }
+        [true, false, true, true, false, false, false, true, true].withUnsafeBufferPointer {
+            PlainEncoder.append($0, to: &out)
+        }
         #expect(out == [0x8D, 0x01])
     }
 

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Parquet writer and footer reader refuse bad input with typed errors")
 struct ParquetWriterErrorTests {
-    private let columns = [ParquetColumn(name: "a", physicalType: .int64), ParquetColumn(name: "b", physicalType: .double)]
+    private let columns = [
+        ParquetColumn(name: "a", physicalType: .int64), ParquetColumn(name: "b", physicalType: .double),
+    ]
 
     @Test func columnsOfDifferentLengthsAreRefused() throws {
         var writer = try ParquetFileWriter(columns: columns)
@@ -23,8 +25,12 @@ struct ParquetWriterErrorTests {
     }
 
     @Test func nonsenseOptionsAndSchemasAreRefused() {
-        #expect(throws: ParquetError.self) { try ParquetFileWriter(columns: columns, options: ParquetWriterOptions(pageSizeLimit: 0)) }
-        #expect(throws: ParquetError.self) { try ParquetFileWriter(columns: columns, options: ParquetWriterOptions(rowGroupRowLimit: 0)) }
+        #expect(throws: ParquetError.self) {
+            try ParquetFileWriter(columns: columns, options: ParquetWriterOptions(pageSizeLimit: 0))
+        }
+        #expect(throws: ParquetError.self) {
+            try ParquetFileWriter(columns: columns, options: ParquetWriterOptions(rowGroupRowLimit: 0))
+        }
         #expect(throws: ParquetError.self) { try ParquetFileWriter(columns: []) }
         #expect(throws: ParquetError.self) { try ParquetFileWriter(columns: [columns[0], columns[0]]) }
     }
@@ -45,7 +51,9 @@ struct ParquetWriterErrorTests {
         try writer.write([.int64([1]), .double([1])])
         let bytes = try writer.finish()
         #expect(throws: ParquetError.self) { try ParquetFooterReader.read(fileBytes: Array(bytes.prefix(keep))) }
-        #expect(throws: ParquetError.self) { try ParquetFooterReader.read(fileBytes: Array(bytes.prefix(keep)) + Array(bytes.suffix(8))) }
+        #expect(throws: ParquetError.self) {
+            try ParquetFooterReader.read(fileBytes: Array(bytes.prefix(keep)) + Array(bytes.suffix(8)))
+        }
     }
 
     @Test func corruptFooterIsInvalidNotACrash() throws {
@@ -61,7 +69,8 @@ struct ParquetWriterErrorTests {
     }
 
     @Test func everySingleByteCorruptionOfTheFooterThrowsOrDecodesButNeverCrashes() throws {
-        var writer = try ParquetFileWriter(columns: columns + [ParquetColumn(name: "s", physicalType: .byteArray, logicalType: .string)])
+        var writer = try ParquetFileWriter(
+            columns: columns + [ParquetColumn(name: "s", physicalType: .byteArray, logicalType: .string)])
         try writer.write([.int64([1, 2]), .double([1, 2]), .strings(["a", "b"])])
         let bytes = try writer.finish(keyValueMetadata: [KeyValue(key: "k", value: "v")])
         let footerLength = Int(bytes[bytes.count - 8]) | Int(bytes[bytes.count - 7]) << 8

@@ -60,7 +60,8 @@ final class ParquetWriterReaderTests {
         let s = (0..<n).map { "meter-\($0 * 13 % 37)-é" }
         let ts = (0..<n).map { 1_700_000_000_000_000 + Int64($0) * 900_000_000 }
         let i16 = (0..<n).map { Int32($0 - 18) * 100 }
-        let file = try write(Self.allTypes, [.boolean(b), .int32(i32), .int64(i64), .double(d), .strings(s), .int64(ts), .int32(i16)])
+        let file = try write(
+            Self.allTypes, [.boolean(b), .int32(i32), .int64(i64), .double(d), .strings(s), .int64(ts), .int32(i16)])
         let report = try PythonReaders.report("file", file.path)
         expectBothReaders(report, column: "b", equal: Rendered.bools(b))
         expectBothReaders(report, column: "i32", equal: Rendered.ints(i32))
@@ -69,14 +70,18 @@ final class ParquetWriterReaderTests {
         expectBothReaders(report, column: "s", equal: s)
         expectBothReaders(report, column: "ts", equal: Rendered.ints(ts))
         expectBothReaders(report, column: "i16", equal: Rendered.ints(i16))
-        #expect(report.pyarrow.types == [
-            "b": "bool", "i32": "int32", "i64": "int64", "d": "double", "s": "string", "ts": "timestamp[us, tz=UTC]",
-            "i16": "int16",
-        ])
-        #expect(report.duckdb.types == [
-            "b": "BOOLEAN", "i32": "INTEGER", "i64": "BIGINT", "d": "DOUBLE", "s": "VARCHAR", "ts": "TIMESTAMP WITH TIME ZONE",
-            "i16": "SMALLINT",
-        ])
+        #expect(
+            report.pyarrow.types == [
+                "b": "bool", "i32": "int32", "i64": "int64", "d": "double", "s": "string",
+                "ts": "timestamp[us, tz=UTC]",
+                "i16": "int16",
+            ])
+        #expect(
+            report.duckdb.types == [
+                "b": "BOOLEAN", "i32": "INTEGER", "i64": "BIGINT", "d": "DOUBLE", "s": "VARCHAR",
+                "ts": "TIMESTAMP WITH TIME ZONE",
+                "i16": "SMALLINT",
+            ])
         expectEveryChunkSnappy(report)
         let stats = try #require(report.pyarrow.rowGroups?.first?.columns)
         #expect(stats["i32"]?.min == String(i32.min()!) && stats["i32"]?.max == String(i32.max()!))
@@ -97,7 +102,8 @@ final class ParquetWriterReaderTests {
 
     @Test func oneRowFile() throws {
         let file = try write(
-            Self.allTypes, [.boolean([true]), .int32([-1]), .int64([42]), .double([2.5]), .strings(["x"]), .int64([0]), .int32([7])])
+            Self.allTypes,
+            [.boolean([true]), .int32([-1]), .int64([42]), .double([2.5]), .strings(["x"]), .int64([0]), .int32([7])])
         let report = try PythonReaders.report("file", file.path)
         #expect(report.pyarrow.numRows == 1)
         expectBothReaders(report, column: "b", equal: ["true"])
@@ -127,8 +133,12 @@ final class ParquetWriterReaderTests {
                 let pages = try ParquetPageScanner.pageHeaders(fileBytes: file.bytes, chunk: meta)
                 let dataPages = pages.filter { if case .data = $0.kind { true } else { false } }
                 // 12 000 booleans are 1 500 bytes, one page; every other column needs several 4 KiB pages.
-                if meta.type != .boolean && group.numRows == 12_000 { #expect(dataPages.count > 1, "\(meta.pathInSchema)") }
-                #expect(dataPages.reduce(0) { if case .data(let n, _) = $1.kind { $0 + Int(n) } else { $0 } } == Int(group.numRows))
+                if meta.type != .boolean && group.numRows == 12_000 {
+                    #expect(dataPages.count > 1, "\(meta.pathInSchema)")
+                }
+                #expect(
+                    dataPages.reduce(0) { if case .data(let n, _) = $1.kind { $0 + Int(n) } else { $0 } }
+                        == Int(group.numRows))
                 #expect(pages.allSatisfy { Int($0.uncompressedPageSize) <= 4096 + 8 })
                 #expect(meta.codec == .snappy)
             }
@@ -150,12 +160,14 @@ final class ParquetWriterReaderTests {
     @Test func allEqualValuesGiveEqualMinAndMax() throws {
         let n = 5_000
         let columns = Self.allTypes
-        let file = try write(columns, [
-            .boolean(Array(repeating: false, count: n)), .int32(Array(repeating: 9, count: n)),
-            .int64(Array(repeating: -3, count: n)), .double(Array(repeating: 0.0, count: n)),
-            .strings(Array(repeating: "same", count: n)), .int64(Array(repeating: 1, count: n)),
-            .int32(Array(repeating: 0, count: n)),
-        ])
+        let file = try write(
+            columns,
+            [
+                .boolean(Array(repeating: false, count: n)), .int32(Array(repeating: 9, count: n)),
+                .int64(Array(repeating: -3, count: n)), .double(Array(repeating: 0.0, count: n)),
+                .strings(Array(repeating: "same", count: n)), .int64(Array(repeating: 1, count: n)),
+                .int32(Array(repeating: 0, count: n)),
+            ])
         let report = try PythonReaders.report("file", file.path)
         expectBothReaders(report, column: "i64", equal: Array(repeating: "-3", count: n))
         expectBothReaders(report, column: "s", equal: Array(repeating: "same", count: n))
@@ -216,7 +228,9 @@ final class ParquetWriterReaderTests {
 
     @Test func highCardinalityStringsArePlain() throws {
         let n = 20_000
-        let s = (0..<n).map { i in i % 1000 == 0 ? "😀\(i)" : (i % 777 == 0 ? "｡\(i)" : "reading-\(i * 7_919 % 1_000_003)") }
+        let s = (0..<n).map { i in
+            i % 1000 == 0 ? "😀\(i)" : (i % 777 == 0 ? "｡\(i)" : "reading-\(i * 7_919 % 1_000_003)")
+        }
         let file = try write([ParquetColumn(name: "s", physicalType: .byteArray, logicalType: .string)], [.strings(s)])
         let report = try PythonReaders.report("file", file.path)
         expectBothReaders(report, column: "s", equal: s)
@@ -254,7 +268,8 @@ final class ParquetWriterReaderTests {
     }
 
     @Test func fileWithNoRowsIsReadable() throws {
-        let file = try write(Self.allTypes, [.boolean([]), .int32([]), .int64([]), .double([]), .strings([]), .int64([]), .int32([])])
+        let file = try write(
+            Self.allTypes, [.boolean([]), .int32([]), .int64([]), .double([]), .strings([]), .int64([]), .int32([])])
         #expect(file.footer.rowGroups.isEmpty)
         let report = try PythonReaders.report("file", file.path)
         #expect(report.pyarrow.numRows == 0)

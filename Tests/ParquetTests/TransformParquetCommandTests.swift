@@ -12,8 +12,11 @@ final class TransformParquetCommandTests {
 
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [beside, beside.deletingLastPathComponent()].map { $0.appendingPathComponent("greenstream").path }
-        let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "greenstream binary not built")
+        let candidates = [beside, beside.deletingLastPathComponent()].map {
+            $0.appendingPathComponent("greenstream").path
+        }
+        let binary = try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "greenstream binary not built")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -44,15 +47,16 @@ final class TransformParquetCommandTests {
     func parquetFormatWritesTheArchiveLayout() throws {
         let first = directory.appendingPathComponent("feeder.csv").path
         try """
-            MeterID,Timestamp,ReadingValue,Unit
-            8,2024-06-01 12:00,1,kW
-            7,2024-06-01 23:30,2500,W
-            7,2024-06-01 23:45,NULL,kW
-            7,2024-06-02 00:00,3,kW
-            7,2024-06-02 00:15,3,mW
-            """.write(toFile: first, atomically: true, encoding: .utf8)
+        MeterID,Timestamp,ReadingValue,Unit
+        8,2024-06-01 12:00,1,kW
+        7,2024-06-01 23:30,2500,W
+        7,2024-06-01 23:45,NULL,kW
+        7,2024-06-02 00:00,3,kW
+        7,2024-06-02 00:15,3,mW
+        """.write(toFile: first, atomically: true, encoding: .utf8)
         let second = directory.appendingPathComponent("correction.csv").path
-        try "MeterID,Timestamp,ReadingValue,Unit\n7,2024-06-01T23:45Z,9,kW\n".write(toFile: second, atomically: true, encoding: .utf8)
+        try "MeterID,Timestamp,ReadingValue,Unit\n7,2024-06-01T23:45Z,9,kW\n".write(
+            toFile: second, atomically: true, encoding: .utf8)
         let broken = directory.appendingPathComponent("broken.csv").path
         try "meter,ts\n1,2\n".write(toFile: broken, atomically: true, encoding: .utf8)
         let out = directory.appendingPathComponent("out").path
@@ -61,11 +65,13 @@ final class TransformParquetCommandTests {
         #expect(result.status == 1, "the broken file makes the run fail after the others")
         #expect(result.stderr.contains("missing_column"))
         let layout = ArchiveLayout(dataDirectory: out)
-        #expect(try DurableFilesProbe.files(under: layout.readingsDirectory) == [
-            "date=2024-06-01/part-1.parquet", "date=2024-06-01/part-3.parquet", "date=2024-06-02/part-1.parquet",
-        ])
-        #expect(try String(contentsOfFile: out + "/feeder/rejects.csv", encoding: .utf8)
-            == "line,reason,meter_id,timestamp,reading_value,unit\n6,invalid_unit,7,2024-06-02 00:15,3,mW\n")
+        #expect(
+            try DurableFilesProbe.files(under: layout.readingsDirectory) == [
+                "date=2024-06-01/part-1.parquet", "date=2024-06-01/part-3.parquet", "date=2024-06-02/part-1.parquet",
+            ])
+        #expect(
+            try String(contentsOfFile: out + "/feeder/rejects.csv", encoding: .utf8)
+                == "line,reason,meter_id,timestamp,reading_value,unit\n6,invalid_unit,7,2024-06-02 00:15,3,mW\n")
         #expect(!FileManager.default.fileExists(atPath: out + "/feeder/readings.csv"))
 
         let footer = try ParquetFooterReader.read(path: layout.publishedFile(jobID: 1, date: UTCDate("2024-06-02")!))
@@ -78,7 +84,9 @@ final class TransformParquetCommandTests {
         let quarter: Int64 = 900_000_000
         for columns in [report.pyarrow.columns, report.duckdb.columns] {
             #expect(columns["meter_id"] == ["7", "7", "7", "8", "7"])
-            #expect(columns["ts"] == Rendered.ints([t0 + 46 * quarter, t0 + 47 * quarter, t0 + 48 * quarter, t0, t0 + 47 * quarter]))
+            #expect(
+                columns["ts"]
+                    == Rendered.ints([t0 + 46 * quarter, t0 + 47 * quarter, t0 + 48 * quarter, t0, t0 + 47 * quarter]))
             #expect(columns["kw"] == Rendered.doubles([2.5, 2.75, 3, 1, 9]))
             #expect(columns["quality"] == ["measured", "interpolated", "measured", "measured", "measured"])
             #expect(columns["hour_of_day"] == ["23", "23", "0", "12", "23"])
@@ -89,7 +97,8 @@ final class TransformParquetCommandTests {
 
     @Test func csvFormatStaysTheDefault() throws {
         let input = directory.appendingPathComponent("m.csv").path
-        try "MeterID,Timestamp,ReadingValue,Unit\n1,2024-01-01 00:00,1,kW\n".write(toFile: input, atomically: true, encoding: .utf8)
+        try "MeterID,Timestamp,ReadingValue,Unit\n1,2024-01-01 00:00,1,kW\n".write(
+            toFile: input, atomically: true, encoding: .utf8)
         let out = directory.appendingPathComponent("out").path
         let result = try run(["transform", input, "--out", out])
         #expect(result.status == 0)

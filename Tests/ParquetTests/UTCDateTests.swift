@@ -4,17 +4,20 @@ import Testing
 
 @Suite("UTC dates of archive partitions (R-P-1)")
 struct UTCDateTests {
-    @Test(arguments: [
-        (Int64(0), "1970-01-01"), (86_400_000_000 - 1, "1970-01-01"), (-1, "1969-12-31"),
-        (951_782_400_000_000, "2000-02-29"), (1_709_164_800_000_000, "2024-02-29"),
-        (-62_135_596_800_000_000, "0001-01-01"), (253_402_300_799_999_999, "9999-12-31"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (Int64(0), "1970-01-01"), (86_400_000_000 - 1, "1970-01-01"), (-1, "1969-12-31"),
+            (951_782_400_000_000, "2000-02-29"), (1_709_164_800_000_000, "2024-02-29"),
+            (-62_135_596_800_000_000, "0001-01-01"), (253_402_300_799_999_999, "9999-12-31"),
+        ] as [(Int64, String)])
     func instantsMapToTheirUTCDate(microseconds: Int64, expected: String) {
         #expect(UTCDate(microseconds: microseconds).description == expected)
         #expect(UTCDate(expected) == UTCDate(microseconds: microseconds))
     }
 
-    @Test(arguments: ["2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "24-01-01", "2024-1-01", "2024-01-0x", ""])
+    @Test(arguments: [
+        "2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "24-01-01", "2024-1-01", "2024-01-0x", "",
+    ])
     func impossibleOrMalformedDatesAreRejected(text: String) {
         #expect(UTCDate(text) == nil)
     }

@@ -4,7 +4,7 @@
 //   BYTE_ARRAY a 4-byte LE length, then the bytes.
 
 #if _endian(big)
-#error("PlainEncoder copies memory as little-endian; big-endian hosts need byte swapping")
+    #error("PlainEncoder copies memory as little-endian; big-endian hosts need byte swapping")
 #endif
 
 /// A fixed-width value Parquet stores PLAIN as its little-endian bytes.

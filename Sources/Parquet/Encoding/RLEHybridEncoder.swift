@@ -32,7 +32,8 @@ public enum RLEHybridEncoder {
                 let pending = i - literalStart
                 let runStart = pending % 8 == 0 ? i : i + (8 - pending % 8)
                 if j - runStart >= 8 {
-                    appendLiterals(UnsafeBufferPointer(rebasing: values[literalStart..<runStart]), bitWidth: bitWidth, to: &out)
+                    appendLiterals(
+                        UnsafeBufferPointer(rebasing: values[literalStart..<runStart]), bitWidth: bitWidth, to: &out)
                     appendRun(value, count: j - runStart, bitWidth: bitWidth, to: &out)
                     literalStart = j
                 }

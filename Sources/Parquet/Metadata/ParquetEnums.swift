@@ -2,39 +2,77 @@
 
 /// Physical storage type of a column (`Type` in parquet.thrift).
 public enum PhysicalType: Int32, Sendable, Equatable {
-    case boolean = 0, int32 = 1, int64 = 2, int96 = 3, float = 4, double = 5, byteArray = 6, fixedLenByteArray = 7
+    case boolean = 0
+    case int32 = 1
+    case int64 = 2
+    case int96 = 3
+    case float = 4
+    case double = 5
+    case byteArray = 6
+    case fixedLenByteArray = 7
 }
 
 /// Repetition of a schema field (`FieldRepetitionType`).
 public enum Repetition: Int32, Sendable, Equatable {
-    case required = 0, optional = 1, repeated = 2
+    case required = 0
+    case optional = 1
+    case repeated = 2
 }
 
 /// Value and level encodings (`Encoding`).
 public enum Encoding: Int32, Sendable, Equatable {
-    case plain = 0, plainDictionary = 2, rle = 3, bitPacked = 4, deltaBinaryPacked = 5
-    case deltaLengthByteArray = 6, deltaByteArray = 7, rleDictionary = 8, byteStreamSplit = 9
+    case plain = 0
+    case plainDictionary = 2
+    case rle = 3
+    case bitPacked = 4
+    case deltaBinaryPacked = 5
+    case deltaLengthByteArray = 6
+    case deltaByteArray = 7
+    case rleDictionary = 8
+    case byteStreamSplit = 9
 }
 
 /// Page compression codecs (`CompressionCodec`).
 public enum CompressionCodec: Int32, Sendable, Equatable {
-    case uncompressed = 0, snappy = 1, gzip = 2, lzo = 3, brotli = 4, lz4 = 5, zstd = 6, lz4Raw = 7
+    case uncompressed = 0
+    case snappy = 1
+    case gzip = 2
+    case lzo = 3
+    case brotli = 4
+    case lz4 = 5
+    case zstd = 6
+    case lz4Raw = 7
 }
 
 /// Page kinds (`PageType`).
 public enum PageType: Int32, Sendable, Equatable {
-    case dataPage = 0, indexPage = 1, dictionaryPage = 2, dataPageV2 = 3
+    case dataPage = 0
+    case indexPage = 1
+    case dictionaryPage = 2
+    case dataPageV2 = 3
 }
 
 /// Legacy type annotations (`ConvertedType`); DuckDB still reads strings and ints from these.
 public enum ConvertedType: Int32, Sendable, Equatable {
-    case utf8 = 0, date = 6, timestampMillis = 9, timestampMicros = 10
-    case uint8 = 11, uint16 = 12, uint32 = 13, uint64 = 14, int8 = 15, int16 = 16, int32 = 17, int64 = 18
+    case utf8 = 0
+    case date = 6
+    case timestampMillis = 9
+    case timestampMicros = 10
+    case uint8 = 11
+    case uint16 = 12
+    case uint32 = 13
+    case uint64 = 14
+    case int8 = 15
+    case int16 = 16
+    case int32 = 17
+    case int64 = 18
 }
 
 /// Time units of TIMESTAMP and TIME logical types.
 public enum TimeUnit: Int16, Sendable, Equatable {
-    case millis = 1, micros = 2, nanos = 3
+    case millis = 1
+    case micros = 2
+    case nanos = 3
 }
 
 /// The logical types this writer emits (the `LogicalType` union; field ids are the union ids).

@@ -6,13 +6,19 @@ extension FileMetaData {
     /// - Throws: ``ParquetError/invalidFile(_:)`` naming the first missing or malformed field.
     public init(thrift s: ThriftStruct) throws {
         version = Int32(truncatingIfNeeded: try s.required(1, "FileMetaData.version"))
-        schema = try s.requiredList(2, "FileMetaData.schema").map { try SchemaElement(thrift: $0.asStruct("schema element")) }
+        schema = try s.requiredList(2, "FileMetaData.schema").map {
+            try SchemaElement(thrift: $0.asStruct("schema element"))
+        }
         numRows = try s.required(3, "FileMetaData.num_rows")
-        rowGroups = try s.requiredList(4, "FileMetaData.row_groups").map { try RowGroup(thrift: $0.asStruct("row group")) }
+        rowGroups = try s.requiredList(4, "FileMetaData.row_groups").map {
+            try RowGroup(thrift: $0.asStruct("row group"))
+        }
         keyValueMetadata = try (s.list(5) ?? []).map { item in
             let kv = try item.asStruct("key_value_metadata entry")
             guard let key = kv.binary(1) else { throw ParquetError.invalidFile("KeyValue.key missing") }
-            return KeyValue(key: String(decoding: key, as: UTF8.self), value: kv.binary(2).map { String(decoding: $0, as: UTF8.self) })
+            return KeyValue(
+                key: String(decoding: key, as: UTF8.self),
+                value: kv.binary(2).map { String(decoding: $0, as: UTF8.self) })
         }
         createdBy = s.binary(6).map { String(decoding: $0, as: UTF8.self) }
         columnOrderCount = s.list(7)?.count ?? 0
@@ -74,7 +80,9 @@ extension ColumnMetaData {
             return Encoding(rawValue: Int32(truncatingIfNeeded: raw))
         }
         pathInSchema = try s.requiredList(3, "ColumnMetaData.path_in_schema").map { value in
-            guard case .binary(let raw) = value else { throw ParquetError.invalidFile("ColumnMetaData.path_in_schema element") }
+            guard case .binary(let raw) = value else {
+                throw ParquetError.invalidFile("ColumnMetaData.path_in_schema element")
+            }
             return String(decoding: raw, as: UTF8.self)
         }
         codec = try enumValue(CompressionCodec.self, try s.required(4, "ColumnMetaData.codec"), "ColumnMetaData.codec")
@@ -91,7 +99,8 @@ extension ColumnMetaData {
     }
 }
 
-private func enumValue<E: RawRepresentable>(_: E.Type, _ raw: Int64, _ field: String) throws -> E where E.RawValue == Int32 {
+private func enumValue<E: RawRepresentable>(_: E.Type, _ raw: Int64, _ field: String) throws -> E
+where E.RawValue == Int32 {
     guard let value = E(rawValue: Int32(truncatingIfNeeded: raw)) else {
         throw ParquetError.invalidFile("\(field) has unknown value \(raw)")
     }

@@ -8,7 +8,9 @@ public enum ParquetFooterReader {
     /// Decodes the footer of a whole file held in memory.
     /// - Throws: ``ParquetError/invalidFile(_:)`` when the magic, length or metadata is wrong.
     public static func read(fileBytes bytes: [UInt8]) throws -> FileMetaData {
-        guard bytes.count >= 12 else { throw ParquetError.invalidFile("file is \(bytes.count) bytes, too short for Parquet") }
+        guard bytes.count >= 12 else {
+            throw ParquetError.invalidFile("file is \(bytes.count) bytes, too short for Parquet")
+        }
         guard Array(bytes[0..<4]) == magic, Array(bytes[(bytes.count - 4)...]) == magic else {
             throw ParquetError.invalidFile("missing PAR1 magic")
         }

@@ -8,7 +8,9 @@ public enum ParquetPageScanner {
     public static func pageHeaders(fileBytes bytes: [UInt8], chunk: ColumnMetaData) throws -> [PageHeader] {
         let start = Int(chunk.dictionaryPageOffset.map { min($0, chunk.dataPageOffset) } ?? chunk.dataPageOffset)
         let end = start + Int(chunk.totalCompressedSize)
-        guard start >= 4, end <= bytes.count - 8 else { throw ParquetError.invalidFile("column chunk outside the file") }
+        guard start >= 4, end <= bytes.count - 8 else {
+            throw ParquetError.invalidFile("column chunk outside the file")
+        }
         var headers: [PageHeader] = []
         var offset = start
         while offset < end {
@@ -23,7 +25,9 @@ public enum ParquetPageScanner {
             headers.append(header)
             offset = reader.offset + Int(header.compressedPageSize)
         }
-        guard offset == end else { throw ParquetError.invalidFile("pages overrun the column chunk by \(offset - end) bytes") }
+        guard offset == end else {
+            throw ParquetError.invalidFile("pages overrun the column chunk by \(offset - end) bytes")
+        }
         return headers
     }
 }

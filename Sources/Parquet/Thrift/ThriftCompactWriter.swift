@@ -12,8 +12,18 @@
 
 /// Compact-protocol type codes as they appear in field headers and list headers.
 public enum ThriftCompactType: UInt8, Sendable {
-    case boolTrue = 1, boolFalse = 2, i8 = 3, i16 = 4, i32 = 5, i64 = 6, double = 7, binary = 8
-    case list = 9, set = 10, map = 11, structure = 12
+    case boolTrue = 1
+    case boolFalse = 2
+    case i8 = 3
+    case i16 = 4
+    case i32 = 5
+    case i64 = 6
+    case double = 7
+    case binary = 8
+    case list = 9
+    case set = 10
+    case map = 11
+    case structure = 12
 }
 
 /// Appends Thrift compact-protocol bytes to a buffer.

@@ -15,22 +15,27 @@ struct ColumnChunkWriter {
         case .boolean(let all):
             (encodings, statistics) = try all.withUnsafeBufferPointer { buffer in
                 let slice = UnsafeBufferPointer(rebasing: buffer[rows])
-                try writePlainPages(count: slice.count, valuesPerPage: options.pageSizeLimit * 8, pages: &pages, file: &file) {
+                try writePlainPages(
+                    count: slice.count, valuesPerPage: options.pageSizeLimit * 8, pages: &pages, file: &file
+                ) {
                     range, body in PlainEncoder.append(UnsafeBufferPointer(rebasing: slice[range]), to: &body)
                 }
                 return ([.plain, .rle], StatisticsBuilder.of(slice))
             }
         case .int32(let all):
             (encodings, statistics) = try all.withUnsafeBufferPointer {
-                try writeFixed(UnsafeBufferPointer(rebasing: $0[rows]), pages: &pages, file: &file, stats: StatisticsBuilder.of)
+                try writeFixed(
+                    UnsafeBufferPointer(rebasing: $0[rows]), pages: &pages, file: &file, stats: StatisticsBuilder.of)
             }
         case .int64(let all):
             (encodings, statistics) = try all.withUnsafeBufferPointer {
-                try writeFixed(UnsafeBufferPointer(rebasing: $0[rows]), pages: &pages, file: &file, stats: StatisticsBuilder.of)
+                try writeFixed(
+                    UnsafeBufferPointer(rebasing: $0[rows]), pages: &pages, file: &file, stats: StatisticsBuilder.of)
             }
         case .double(let all):
             (encodings, statistics) = try all.withUnsafeBufferPointer {
-                try writeFixed(UnsafeBufferPointer(rebasing: $0[rows]), pages: &pages, file: &file, stats: StatisticsBuilder.of)
+                try writeFixed(
+                    UnsafeBufferPointer(rebasing: $0[rows]), pages: &pages, file: &file, stats: StatisticsBuilder.of)
             }
         case .byteArray(let all):
             (encodings, statistics) = try writeByteArrays(all[rows], pages: &pages, file: &file)
@@ -57,8 +62,10 @@ struct ColumnChunkWriter {
         let width = MemoryLayout<T>.size
         if column.dictionary == .auto {
             var dictionary = FixedWidthDictionaryEncoder<T>(maxEntries: options.dictionaryPageSizeLimit / width)
-            if let indices = dictionary.encode(values), pays(dictionaryBytes: dictionary.values.count * width,
-                entries: dictionary.values.count, rows: values.count, plainBytes: values.count * width)
+            if let indices = dictionary.encode(values),
+                pays(
+                    dictionaryBytes: dictionary.values.count * width,
+                    entries: dictionary.values.count, rows: values.count, plainBytes: values.count * width)
             {
                 let statistics = dictionary.values.withUnsafeBufferPointer(stats)
                 try dictionary.values.withUnsafeBytes {
@@ -68,7 +75,9 @@ struct ColumnChunkWriter {
                 return ([.plain, .rle, .rleDictionary], statistics)
             }
         }
-        try writePlainPages(count: values.count, valuesPerPage: options.pageSizeLimit / width, pages: &pages, file: &file) {
+        try writePlainPages(
+            count: values.count, valuesPerPage: options.pageSizeLimit / width, pages: &pages, file: &file
+        ) {
             range, body in PlainEncoder.append(UnsafeBufferPointer(rebasing: values[range]), to: &body)
         }
         return ([.plain, .rle], stats(values))
@@ -88,8 +97,10 @@ struct ColumnChunkWriter {
         let plainBytes = values.reduce(0) { $0 + 4 + $1.count }
         if column.dictionary == .auto {
             var dictionary = ByteArrayDictionaryEncoder(maxBytes: options.dictionaryPageSizeLimit)
-            if let indices = dictionary.encode(values), pays(dictionaryBytes: dictionary.plainSize,
-                entries: dictionary.values.count, rows: values.count, plainBytes: plainBytes)
+            if let indices = dictionary.encode(values),
+                pays(
+                    dictionaryBytes: dictionary.plainSize,
+                    entries: dictionary.values.count, rows: values.count, plainBytes: plainBytes)
             {
                 try writeDictionaryPage(dictionary.values, pages: &pages, file: &file)
                 try writeIndexPages(indices, dictionarySize: dictionary.values.count, pages: &pages, file: &file)
@@ -123,7 +134,8 @@ struct ColumnChunkWriter {
         local.reserveCapacity(indices.count)
         for index in indices {
             guard Int(index) < dictionary.count else {
-                throw ParquetError.schemaMismatch("column \(column.name): index \(index) outside a dictionary of \(dictionary.count)")
+                throw ParquetError.schemaMismatch(
+                    "column \(column.name): index \(index) outside a dictionary of \(dictionary.count)")
             }
             if remap[Int(index)] == UInt32.max {
                 remap[Int(index)] = UInt32(used.count)
@@ -145,11 +157,15 @@ struct ColumnChunkWriter {
     // MARK: - Pages
 
     /// Data pages of dictionary indices: one byte of bit width, then the hybrid-encoded indices.
-    private func writeIndexPages(_ indices: [UInt32], dictionarySize: Int, pages: inout PageWriter, file: inout [UInt8]) throws {
+    private func writeIndexPages(_ indices: [UInt32], dictionarySize: Int, pages: inout PageWriter, file: inout [UInt8])
+        throws
+    {
         let bitWidth = RLEHybridEncoder.bitWidth(forValuesBelow: dictionarySize)
         try indices.withUnsafeBufferPointer { all in
-            try writePages(count: all.count, valuesPerPage: options.pageSizeLimit * 8 / bitWidth, encoding: .rleDictionary,
-                pages: &pages, file: &file) { range, body in
+            try writePages(
+                count: all.count, valuesPerPage: options.pageSizeLimit * 8 / bitWidth, encoding: .rleDictionary,
+                pages: &pages, file: &file
+            ) { range, body in
                 body.append(UInt8(bitWidth))
                 RLEHybridEncoder.append(UnsafeBufferPointer(rebasing: all[range]), bitWidth: bitWidth, to: &body)
             }
@@ -160,7 +176,8 @@ struct ColumnChunkWriter {
         count: Int, valuesPerPage: Int, pages: inout PageWriter, file: inout [UInt8],
         encode: (Range<Int>, inout [UInt8]) throws -> Void
     ) throws {
-        try writePages(count: count, valuesPerPage: valuesPerPage, encoding: .plain, pages: &pages, file: &file, encode: encode)
+        try writePages(
+            count: count, valuesPerPage: valuesPerPage, encoding: .plain, pages: &pages, file: &file, encode: encode)
     }
 
     private func writePages(

@@ -26,7 +26,9 @@ public struct ParquetColumn: Sendable, Equatable {
     ///   - physicalType: BOOLEAN, INT32, INT64, DOUBLE or BYTE_ARRAY.
     ///   - logicalType: optional annotation (STRING on BYTE_ARRAY, TIMESTAMP on INT64, …).
     ///   - dictionary: dictionary policy; booleans are always PLAIN.
-    public init(name: String, physicalType: PhysicalType, logicalType: LogicalType? = nil, dictionary: DictionaryPolicy = .auto) {
+    public init(
+        name: String, physicalType: PhysicalType, logicalType: LogicalType? = nil, dictionary: DictionaryPolicy = .auto
+    ) {
         self.name = name
         self.physicalType = physicalType
         self.logicalType = logicalType

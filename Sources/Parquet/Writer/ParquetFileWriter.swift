@@ -28,7 +28,8 @@ public struct ParquetFileWriter: Sendable {
             throw ParquetError.schemaMismatch("column names repeat")
         }
         for column in columns where [.int96, .float, .fixedLenByteArray].contains(column.physicalType) {
-            throw ParquetError.schemaMismatch("column \(column.name): physical type \(column.physicalType) is not supported")
+            throw ParquetError.schemaMismatch(
+                "column \(column.name): physical type \(column.physicalType) is not supported")
         }
         self.columns = columns
         self.options = options
@@ -49,7 +50,8 @@ public struct ParquetFileWriter: Sendable {
                     "column \(column.name) is \(column.physicalType) but got \(columnValues.physicalType) values")
             }
             guard columnValues.count == rows else {
-                throw ParquetError.schemaMismatch("column \(column.name) has \(columnValues.count) values, expected \(rows)")
+                throw ParquetError.schemaMismatch(
+                    "column \(column.name) has \(columnValues.count) values, expected \(rows)")
             }
         }
         var start = 0
@@ -65,7 +67,8 @@ public struct ParquetFileWriter: Sendable {
         let groupOffset = Int64(file.count)
         var chunks: [ColumnChunk] = []
         for (column, columnValues) in zip(columns, values) {
-            chunks.append(try ColumnChunkWriter(column: column, options: options).write(columnValues, rows: rows, to: &file))
+            chunks.append(
+                try ColumnChunkWriter(column: column, options: options).write(columnValues, rows: rows, to: &file))
         }
         rowGroups.append(
             RowGroup(
@@ -91,12 +94,16 @@ public struct ParquetFileWriter: Sendable {
         precondition(!finished, "ParquetFileWriter.finish called twice")
         finished = true
         let footerBytes = footer(keyValueMetadata: keyValueMetadata).thriftEncoded()
-        guard footerBytes.count <= Int(UInt32.max) else { throw ParquetError.valueTooLarge("footer of \(footerBytes.count) bytes") }
+        guard footerBytes.count <= Int(UInt32.max) else {
+            throw ParquetError.valueTooLarge("footer of \(footerBytes.count) bytes")
+        }
         var result = file
         file = []
         result.append(contentsOf: footerBytes)
         let length = UInt32(footerBytes.count)
-        for shift in stride(from: 0, to: 32, by: 8) { result.append(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        for shift in stride(from: 0, to: 32, by: 8) {
+            result.append(UInt8(truncatingIfNeeded: length >> UInt32(shift)))
+        }
         result.append(contentsOf: Array("PAR1".utf8))
         return result
     }
