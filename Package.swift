@@ -44,7 +44,7 @@ let package = Package(
         ),
 
         // MARK: RPC (NNG + protobuf-c)
-        .target(name: "GreenStreamProto", dependencies: ["CProtobufC"]),
+        .target(name: "GreenStreamProto", dependencies: ["CProtobufC"], publicHeadersPath: "generated/include"),
         .target(name: "NNG", dependencies: ["CNNG", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "GreenStreamRPC",
