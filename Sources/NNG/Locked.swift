@@ -4,14 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// A value guarded by a pthread mutex. Used for the small pieces of state that NNG
+/// A value guarded by a pthread mutex (also used by GreenStreamRPC). Used for the small pieces of state that NNG
 /// callbacks and Swift tasks share; critical sections never call into NNG, so a
 /// callback can never wait on a lock held across an NNG call.
-final class Locked<Value>: @unchecked Sendable {
+public final class Locked<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
         mutex = .allocate(capacity: 1)
         let rv = pthread_mutex_init(mutex, nil)
@@ -24,7 +24,7 @@ final class Locked<Value>: @unchecked Sendable {
     }
 
     @inline(__always)
-    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+    public func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)
