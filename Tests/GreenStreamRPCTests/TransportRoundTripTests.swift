@@ -1,0 +1,78 @@
+import GreenStreamRPC
+import NNG
+import Testing
+
+@Suite("RPC over real NNG sockets: ipc, tcp, tls+tcp (R-R-1, R-R-3)")
+struct TransportRoundTripTests {
+    @Test("R-R-1 every request kind gets its reply", arguments: Endpoint.allCases)
+    func everyRequestKindRoundTrips(endpoint: Endpoint) async throws {
+        let harness = try Harness(endpoint)
+        defer { harness.server.close() }
+        let client = try harness.client()
+        defer { client.close() }
+        for body in Fixtures.requests {
+            let reply = try await client.call(body)
+            #expect(reply == TestService.answer(body), "call \(body.name)")
+        }
+        #expect(harness.service.totalCalls == Fixtures.requests.count)
+        await #expect(throws: RPCError(.notFound, "job -5 does not exist")) { try await client.showJob(id: -5) }
+    }
+
+    @Test("R-R-1 the typed client methods return the matching results", arguments: [Endpoint.tcp])
+    func typedMethods(endpoint: Endpoint) async throws {
+        let harness = try Harness(endpoint)
+        defer { harness.server.close() }
+        let client = try harness.client()
+        defer { client.close() }
+        #expect(try await client.ingestFile(IngestFileRequest(fileName: "dup.csv", content: [1, 2, 3])) == IngestFileReply(jobID: 3, state: .duplicate))
+        #expect(try await client.listJobs(ListJobsRequest(state: .retrying, limit: 2, beforeJobID: 10)).jobs.map(\.jobID) == [9, 8])
+        #expect(try await client.peakHours(PeakHoursRequest(day: "2024-01-02", top: 3)).hours.count == 3)
+        #expect(try await client.retryJobs(RetryJobsRequest(jobIDs: [4, 5])).retriedJobIDs == [5, 4])
+        #expect(try await client.leaseJob(LeaseJobRequest(workerID: "w", waitMs: 0)).assignment == nil)
+    }
+
+    @Test("R-R-3 a missing or wrong token is refused, logged and changes nothing", arguments: [Endpoint.ipc, .tcp])
+    func wrongTokenIsRefused(endpoint: Endpoint) async throws {
+        let harness = try Harness(endpoint)
+        defer { harness.server.close() }
+        for (token, why) in [("wrong", "wrong cluster token"), ("", "missing cluster token")] {
+            let client = try harness.client(token: token)
+            defer { client.close() }
+            await #expect(throws: RPCError(.unauthenticated, why)) {
+                try await client.ingestFile(IngestFileRequest(fileName: "x.csv", content: [1]))
+            }
+        }
+        #expect(harness.service.totalCalls == 0)
+        let good = try harness.client()
+        defer { good.close() }
+        _ = try await good.stats()
+        #expect(harness.service.totalCalls == 1)
+    }
+
+    @Test("R-R-3 a client speaking another protocol version gets a clear error")
+    func unsupportedVersionIsRefused() async throws {
+        let harness = try Harness(.tcp)
+        defer { harness.server.close() }
+        let client = try harness.client()
+        defer { client.close() }
+        await #expect(throws: RPCError(.unsupportedVersion, "client speaks protocol version 2; this server supports 1…1")) {
+            try await client.call(.stats, protocolVersion: 2)
+        }
+        #expect(harness.service.totalCalls == 0)
+    }
+
+    @Test("A repeated request id is handled once and answered with the same reply")
+    func repeatedRequestIDIsDeduplicated() async throws {
+        let harness = try Harness(.tcp)
+        defer { harness.server.close() }
+        let client = try harness.client()
+        defer { client.close() }
+        let body = RPCRequest.Body.ingestFile(IngestFileRequest(fileName: "a.csv", content: [9, 9]))
+        let first = try await client.call(body, requestID: "retry-me")
+        let second = try await client.call(body, requestID: "retry-me")
+        #expect(first == second)
+        #expect(harness.service.count("ingest_file") == 1)
+        _ = try await client.call(body)
+        #expect(harness.service.count("ingest_file") == 2)
+    }
+}
