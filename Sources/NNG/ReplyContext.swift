@@ -16,6 +16,8 @@ final class ReplyContext: @unchecked Sendable {
         /// for it so the aio is never freed under a caller.
         var inCall = false
         var stopping = false
+        /// The handler of the request held now, cancelled at shutdown so long polls end.
+        var handlerTask: Task<Void, Never>?
     }
 
     private let ctx: nng_ctx
@@ -61,11 +63,13 @@ final class ReplyContext: @unchecked Sendable {
                 bytes: Array(UnsafeRawBufferPointer(start: nng_msg_body(msg), count: nng_msg_len(msg))),
                 pipeID: UInt32(bitPattern: nng_pipe_id(nng_msg_get_pipe(msg))))
             nng_msg_free(msg)
-            state.withLock { $0.phase = .handling }
             let handler = handler
-            Task { [self] in
-                let reply = await handler(request)
-                self.send(reply)
+            state.withLock { s in
+                s.phase = .handling
+                s.handlerTask = Task { [self] in
+                    let reply = await handler(request)
+                    self.send(reply)
+                }
             }
         case .sending:
             if rv != 0, let msg = nng_aio_get_msg(aio) {
@@ -87,6 +91,7 @@ final class ReplyContext: @unchecked Sendable {
 
     private func send(_ reply: [UInt8]) {
         let proceed = state.withLock { s -> Bool in
+            s.handlerTask = nil
             guard !s.stopping, s.phase == .handling else { return false }
             s.phase = .sending
             s.inCall = true
@@ -110,7 +115,12 @@ final class ReplyContext: @unchecked Sendable {
 
     /// First half of shutdown, before the socket closes: no new sends or re-arms.
     func beginStopping() {
-        state.withLock { $0.stopping = true }
+        let task = state.withLock { s -> Task<Void, Never>? in
+            s.stopping = true
+            defer { s.handlerTask = nil }
+            return s.handlerTask
+        }
+        task?.cancel()
     }
 
     /// True once no task is inside an NNG call on this context.

@@ -55,4 +55,17 @@ struct LongPollTests {
         #expect(reply == LeaseJobReply(assignment: nil))
         #expect(harness.service.count("lease_job") == 1)
     }
+
+    @Test("Closing the server cancels a held poll and releases its slot")
+    func closeCancelsHeldPoll() async throws {
+        let harness = try Harness(.tcp)
+        let worker = try harness.client(timeout: .seconds(5), resend: nil)
+        defer { worker.close() }
+        let poll = Task { try await worker.leaseJob(LeaseJobRequest(workerID: "w", waitMs: 60_000)) }
+        try await eventually("a parked poll") { harness.server.parkedPolls == 1 }
+        harness.server.close()
+        try await eventually("the held poll to be cancelled") { harness.server.parkedPolls == 0 }
+        poll.cancel()
+        _ = await poll.result
+    }
 }

@@ -38,7 +38,8 @@ final class ReplyCache: Sendable {
             s.order.append(requestID)
             return (slot, false)
         }
-        let bytes = await slot.task.value
+        // Cancellation comes only from server shutdown, so it may end the shared task.
+        let bytes = await withTaskCancellationHandler { await slot.task.value } onCancel: { slot.task.cancel() }
         if !repeated { remember(requestID, size: bytes.count) }
         return (bytes, repeated)
     }
