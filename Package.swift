@@ -66,7 +66,8 @@ let package = Package(
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
         .executableTarget(name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet"]),
         .executableTarget(name: "bench-hotstore", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres"]),
-        .executableTarget(name: "bench-rpc", dependencies: ["GreenStreamRPC", "NNG"]),
+        .executableTarget(
+            name: "bench-rpc", dependencies: ["GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
 
         // MARK: Tests
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
