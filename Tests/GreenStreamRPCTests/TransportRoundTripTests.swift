@@ -43,6 +43,10 @@ struct TransportRoundTripTests {
             }
         }
         #expect(harness.service.totalCalls == 0)
+        let refusals = harness.logs.withLock { $0 }.filter { $0.hasPrefix("warning refused request with") }
+        #expect(refusals.count == 2)
+        #expect(refusals.first?.contains("wrong cluster token") == true && refusals.first?.contains("call=ingest_file") == true)
+        #expect(refusals.last?.contains("missing cluster token") == true)
         let good = try harness.client()
         defer { good.close() }
         _ = try await good.stats()
@@ -74,5 +78,24 @@ struct TransportRoundTripTests {
         #expect(harness.service.count("ingest_file") == 1)
         _ = try await client.call(body)
         #expect(harness.service.count("ingest_file") == 2)
+    }
+
+    @Test("Connections joining and leaving reach the application as pipe events with the peer address")
+    func serverPipeEvents() async throws {
+        let harness = try Harness(.tcp)
+        defer { harness.server.close() }
+        let seen = Locked([PipeEvent]())
+        let watcher = Task { for await event in harness.server.pipeEvents { seen.withLock { $0.append(event) } } }
+        defer { watcher.cancel() }
+        let client = try harness.client()
+        _ = try await client.stats()
+        try await eventually("an added pipe") { seen.withLock { $0.contains { $0.kind == .added } } }
+        client.close()
+        try await eventually("a removed pipe") { seen.withLock { $0.contains { $0.kind == .removed } } }
+        let events = seen.withLock { $0 }
+        #expect(events.count == 2)
+        #expect(events[0].pipeID == events[1].pipeID)
+        #expect(events[0].remoteAddress.hasPrefix("127.0.0.1:"))
+        #expect(events[1].remoteAddress == events[0].remoteAddress)
     }
 }

@@ -27,6 +27,8 @@ struct Harness {
     let service: TestService
     let endpoint: Endpoint
     let certificates: TestCertificates?
+    /// Everything the server logged.
+    let logs = Locked([String]())
 
     init(_ endpoint: Endpoint, url: String? = nil, options: RPCServerOptions? = nil, mutualTLS: Bool = false, service: TestService = TestService()) throws {
         self.endpoint = endpoint
@@ -39,9 +41,7 @@ struct Harness {
                 ? .mutualServer(certificateFile: certificates.serverCert, privateKeyFile: certificates.serverKey, caFile: certificates.caCert)
                 : TLSConfiguration(certificateFile: certificates.serverCert, privateKeyFile: certificates.serverKey, peerVerification: .none)
         }
-        var logger = Logger(label: "rpc-test-server")
-        logger.logLevel = .critical
-        server = try RPCServer(listeningOn: url ?? endpoint.listenURL(), options: options, service: service, logger: logger)
+        server = try RPCServer(listeningOn: url ?? endpoint.listenURL(), options: options, service: service, logger: CapturedLogs.logger(into: logs))
     }
 
     /// A client of this server; TLS clients trust the test CA and, by default, present a client certificate.
