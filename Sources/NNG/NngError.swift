@@ -57,6 +57,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     case messageTooLarge(size: Int, limit: Int)
     /// This libnng was built without TLS support (engine "none").
     case tlsUnavailable
+    /// A `tls+…` URL was given without a ``TLSConfiguration`` (servers need a certificate).
+    case tlsConfigurationMissing(url: String)
     /// A certificate, key or CA file could not be read.
     case unreadableFile(path: String)
     /// The client or server was already closed.
@@ -66,6 +68,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .messageTooLarge(let size, let limit): "message of \(size) bytes exceeds the limit of \(limit) bytes"
         case .tlsUnavailable: "libnng has no TLS engine; tls+tcp:// endpoints are unavailable"
+        case .tlsConfigurationMissing(let url): "\(url) needs TLS settings (certificate and key)"
         case .unreadableFile(let path): "cannot read \(path)"
         case .closed: "the transport is closed"
         }

@@ -10,7 +10,7 @@ import CNNG
 public final class ReplyServer: @unchecked Sendable {
     /// The URL the server listens on, with the port filled in when the caller gave 0.
     public private(set) var url: String
-    /// Connections joining and leaving.
+    /// Connections joining and leaving. One stream per server: give it a single consumer.
     public var pipeEvents: AsyncStream<PipeEvent> { pipeSource.events }
 
     private var socket = nng_socket()
@@ -39,7 +39,7 @@ public final class ReplyServer: @unchecked Sendable {
             NngError.mustSucceed(
                 nng_listener_set_size(listener, NNG_OPT_RECVMAXSZ, options.maxMessageBytes), "nng_listener_set_size")
             if url.hasPrefix("tls+") {
-                guard let tls = options.tls else { throw TransportError.tlsUnavailable }
+                guard let tls = options.tls else { throw TransportError.tlsConfigurationMissing(url: url) }
                 let cfg = try tls.makeConfig(server: true)
                 defer { nng_tls_config_free(cfg) }
                 try NngError.check(nng_listener_set_ptr(listener, NNG_OPT_TLS_CONFIG, UnsafeMutableRawPointer(cfg)), "nng_listener_set_ptr(tls)")

@@ -6,7 +6,7 @@ import CNNG
 public final class RequestClient: @unchecked Sendable {
     /// The URL dialled.
     public let url: String
-    /// Connections made and lost.
+    /// Connections made and lost. One stream per client: give it a single consumer.
     public var pipeEvents: AsyncStream<PipeEvent> { pipeSource.events }
     /// The settings the client was made with.
     public let options: RequestClientOptions

@@ -29,14 +29,21 @@ struct RequestPipeline: Sendable {
             return encodeError(refusal, requestID: header.requestID)
         }
         let context = RequestContext(header: header, pipeID: request.pipeID)
-        let result = await cache.reply(for: header.requestID) { [self] in
+        // Keyed by call and id, so a reused id on a different call never gets a foreign reply.
+        let result = await cache.reply(for: "\(decoded.body.name)/\(header.requestID)") { [self] in
             let body = await handle(decoded.body, context: context)
-            return encodeReply(body, requestID: header.requestID)
+            return (encodeReply(body, requestID: header.requestID), remember: !Self.isTransient(body))
         }
         if result.repeated {
             logger.debug("answered a resent request from its remembered reply", metadata: ["request_id": "\(header.requestID)"])
         }
         return result.bytes
+    }
+
+    /// Errors the proto tells clients to retry with the same request id must not be remembered.
+    private static func isTransient(_ body: RPCReply.Body) -> Bool {
+        guard case .error(let error) = body else { return false }
+        return error.code == .unavailable || error.code == .internalError
     }
 
     /// Token, version and request-id checks; a refusal changes nothing and is logged.
