@@ -70,7 +70,9 @@ final class PipeEventSource: @unchecked Sendable {
         case Int(NNG_AF_INET6.rawValue):
             let port = UInt16(bigEndian: sa.s_in6.sa_port)
             let bytes = withUnsafeBytes(of: sa.s_in6.sa_addr) { Array($0) }
-            let groups = stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+            let groups = stride(from: 0, to: 16, by: 2).map {
+                String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16)
+            }
             return "[\(groups.joined(separator: ":"))]:\(port)"
         case Int(NNG_AF_IPC.rawValue):
             return "ipc"
@@ -80,7 +82,8 @@ final class PipeEventSource: @unchecked Sendable {
     }
 }
 
-private let pipeEventCallback: @convention(c) (nng_pipe, nng_pipe_ev, UnsafeMutableRawPointer?) -> Void = { pipe, event, arg in
+private let pipeEventCallback: @convention(c) (nng_pipe, nng_pipe_ev, UnsafeMutableRawPointer?) -> Void = {
+    pipe, event, arg in
     guard let arg else { return }
     Unmanaged<PipeEventSource>.fromOpaque(arg).takeUnretainedValue().handle(pipe: pipe, event: event)
 }

@@ -26,7 +26,8 @@ public final class ReplyServer: @unchecked Sendable {
     ///   - handler: produces each reply; see ``ServerHandler``.
     /// - Throws: ``NngError`` when the socket cannot be opened or the address not bound,
     ///   ``TransportError`` for TLS problems.
-    public init(listeningOn url: String, options: ReplyServerOptions = .init(), handler: @escaping ServerHandler) throws {
+    public init(listeningOn url: String, options: ReplyServerOptions = .init(), handler: @escaping ServerHandler) throws
+    {
         self.url = url
         try NngError.check(nng_rep0_open(&socket), "nng_rep0_open")
         do {
@@ -42,7 +43,9 @@ public final class ReplyServer: @unchecked Sendable {
                 guard let tls = options.tls else { throw TransportError.tlsConfigurationMissing(url: url) }
                 let cfg = try tls.makeConfig(server: true)
                 defer { nng_tls_config_free(cfg) }
-                try NngError.check(nng_listener_set_ptr(listener, NNG_OPT_TLS_CONFIG, UnsafeMutableRawPointer(cfg)), "nng_listener_set_ptr(tls)")
+                try NngError.check(
+                    nng_listener_set_ptr(listener, NNG_OPT_TLS_CONFIG, UnsafeMutableRawPointer(cfg)),
+                    "nng_listener_set_ptr(tls)")
             }
             try NngError.check(nng_listener_start(listener, 0), "nng_listener_start(\(url))")
             self.url = Self.boundURL(url, listener: listener)

@@ -19,7 +19,9 @@ public struct ReplyServerOptions: Sendable {
     ///   - maxMessageBytes: receive limit in bytes (default 64 MiB).
     ///   - contexts: concurrent requests (default 256).
     ///   - tls: TLS settings for `tls+tcp://` listeners.
-    public init(maxMessageBytes: Int = defaultMaxMessageBytes, contexts: Int = defaultContexts, tls: TLSConfiguration? = nil) {
+    public init(
+        maxMessageBytes: Int = defaultMaxMessageBytes, contexts: Int = defaultContexts, tls: TLSConfiguration? = nil
+    ) {
         precondition(maxMessageBytes > 0 && contexts > 0, "ReplyServerOptions: limits must be positive")
         self.maxMessageBytes = maxMessageBytes
         self.contexts = contexts

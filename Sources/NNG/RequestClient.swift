@@ -30,15 +30,20 @@ public final class RequestClient: @unchecked Sendable {
             let resend = options.resendInterval?.nngMilliseconds ?? Int32(NNG_DURATION_INFINITE)
             NngError.mustSucceed(nng_socket_set_ms(socket, NNG_OPT_REQ_RESENDTIME, resend), "nng_socket_set_ms(resend)")
             try NngError.check(nng_dialer_create(&dialer, socket, url), "nng_dialer_create(\(url))")
-            NngError.mustSucceed(nng_dialer_set_size(dialer, NNG_OPT_RECVMAXSZ, options.maxMessageBytes), "nng_dialer_set_size")
             NngError.mustSucceed(
-                nng_dialer_set_ms(dialer, NNG_OPT_RECONNMINT, options.reconnectMinimum.nngMilliseconds), "nng_dialer_set_ms")
+                nng_dialer_set_size(dialer, NNG_OPT_RECVMAXSZ, options.maxMessageBytes), "nng_dialer_set_size")
             NngError.mustSucceed(
-                nng_dialer_set_ms(dialer, NNG_OPT_RECONNMAXT, options.reconnectMaximum.nngMilliseconds), "nng_dialer_set_ms")
+                nng_dialer_set_ms(dialer, NNG_OPT_RECONNMINT, options.reconnectMinimum.nngMilliseconds),
+                "nng_dialer_set_ms")
+            NngError.mustSucceed(
+                nng_dialer_set_ms(dialer, NNG_OPT_RECONNMAXT, options.reconnectMaximum.nngMilliseconds),
+                "nng_dialer_set_ms")
             if url.hasPrefix("tls+") {
                 let cfg = try (options.tls ?? TLSConfiguration(peerVerification: .required)).makeConfig(server: false)
                 defer { nng_tls_config_free(cfg) }
-                try NngError.check(nng_dialer_set_ptr(dialer, NNG_OPT_TLS_CONFIG, UnsafeMutableRawPointer(cfg)), "nng_dialer_set_ptr(tls)")
+                try NngError.check(
+                    nng_dialer_set_ptr(dialer, NNG_OPT_TLS_CONFIG, UnsafeMutableRawPointer(cfg)),
+                    "nng_dialer_set_ptr(tls)")
             }
             // Non-blocking: a synchronous dial to a server that is down fails and drops the dialer.
             try NngError.check(nng_dialer_start(dialer, Int32(NNG_FLAG_NONBLOCK)), "nng_dialer_start(\(url))")

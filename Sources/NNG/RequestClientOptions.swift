@@ -29,7 +29,9 @@ public struct RequestClientOptions: Sendable {
         resendInterval: Duration? = .seconds(10), timeout: Duration = .seconds(30), tls: TLSConfiguration? = nil
     ) {
         precondition(maxMessageBytes > 0, "RequestClientOptions: maxMessageBytes must be positive")
-        precondition(reconnectMinimum > .zero && reconnectMaximum >= reconnectMinimum, "RequestClientOptions: bad reconnect delays")
+        precondition(
+            reconnectMinimum > .zero && reconnectMaximum >= reconnectMinimum,
+            "RequestClientOptions: bad reconnect delays")
         self.maxMessageBytes = maxMessageBytes
         self.reconnectMinimum = reconnectMinimum
         self.reconnectMaximum = reconnectMaximum

@@ -1,9 +1,9 @@
 import CNNG
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// TLS settings of one `tls+tcp://` endpoint. NNG 1.5.2 (Debian, mbed TLS) speaks
@@ -50,7 +50,9 @@ public struct TLSConfiguration: Sendable, Equatable {
 
     /// A server that requires clients to present a certificate signed by `caFile`.
     public static func mutualServer(certificateFile: String, privateKeyFile: String, caFile: String) -> Self {
-        .init(certificateFile: certificateFile, privateKeyFile: privateKeyFile, caFile: caFile, peerVerification: .required)
+        .init(
+            certificateFile: certificateFile, privateKeyFile: privateKeyFile, caFile: caFile,
+            peerVerification: .required)
     }
 
     /// The name of the TLS engine libnng was built with ("mbed"), or "none".
@@ -68,10 +70,12 @@ public struct TLSConfiguration: Sendable, Equatable {
             if let certificateFile {
                 let cert = try Self.readPEM(certificateFile)
                 let key = try Self.readPEM(privateKeyFile ?? certificateFile)
-                try NngError.check(nng_tls_config_own_cert(cfg, cert, key, nil), "nng_tls_config_own_cert(\(certificateFile))")
+                try NngError.check(
+                    nng_tls_config_own_cert(cfg, cert, key, nil), "nng_tls_config_own_cert(\(certificateFile))")
             }
             if let caFile {
-                try NngError.check(nng_tls_config_ca_chain(cfg, try Self.readPEM(caFile), nil), "nng_tls_config_ca_chain(\(caFile))")
+                try NngError.check(
+                    nng_tls_config_ca_chain(cfg, try Self.readPEM(caFile), nil), "nng_tls_config_ca_chain(\(caFile))")
             }
             let mode: nng_tls_auth_mode =
                 switch peerVerification {

@@ -15,14 +15,19 @@ struct EchoService: RPCService {
         case .showJob(let r):
             return .showJob(
                 ShowJobReply(
-                    job: JobSummary(jobID: r.jobID, state: .succeeded, attempts: 1, fileName: "f.csv", createdAtUs: 1, updatedAtUs: 2),
+                    job: JobSummary(
+                        jobID: r.jobID, state: .succeeded, attempts: 1, fileName: "f.csv", createdAtUs: 1,
+                        updatedAtUs: 2),
                     fileSHA256: "", fileSize: 0, rejectCounts: [:], attempts: []))
         case .ingestFile(let r):
             return .ingestFile(IngestFileReply(jobID: Int64(r.content.count), state: .pending))
         case .leaseJob:
             let payload = [UInt8](repeating: 0x5a, count: payloadBytes)
             return .leaseJob(
-                LeaseJobReply(assignment: JobAssignment(job: JobRef(jobID: 1, attempt: 1), fileName: "f.csv", fileSHA256: "", fileSize: UInt64(payloadBytes), content: payload, leaseTimeoutMs: 5000)))
+                LeaseJobReply(
+                    assignment: JobAssignment(
+                        job: JobRef(jobID: 1, attempt: 1), fileName: "f.csv", fileSHA256: "",
+                        fileSize: UInt64(payloadBytes), content: payload, leaseTimeoutMs: 5000)))
         default:
             return .error(RPCError(.unknownRequest, "not benchmarked"))
         }
@@ -46,7 +51,9 @@ func fixed(_ x: Double, _ digits: Int) -> String {
 }
 
 /// Runs `body` until the deadline; prints calls/s and, for payload cases, MiB/s.
-func measure(_ name: String, bytesPerCall: Int = 0, _ body: @escaping @Sendable (ContinuousClock.Instant) async throws -> Int) async throws {
+func measure(
+    _ name: String, bytesPerCall: Int = 0, _ body: @escaping @Sendable (ContinuousClock.Instant) async throws -> Int
+) async throws {
     let start = ContinuousClock.now
     let deadline = start.advanced(by: .milliseconds(Int(seconds * 1000)))
     let count = try await body(deadline)
@@ -59,7 +66,9 @@ func measure(_ name: String, bytesPerCall: Int = 0, _ body: @escaping @Sendable 
 
 var logger = Logger(label: "bench-rpc")
 logger.logLevel = .error
-let server = try RPCServer(listeningOn: "tcp://127.0.0.1:0", options: RPCServerOptions(clusterToken: token), service: EchoService(), logger: logger)
+let server = try RPCServer(
+    listeningOn: "tcp://127.0.0.1:0", options: RPCServerOptions(clusterToken: token), service: EchoService(),
+    logger: logger)
 defer { server.close() }
 print("bench-rpc: server at \(server.url), \(seconds) s per case, payload \(payloadBytes) bytes")
 

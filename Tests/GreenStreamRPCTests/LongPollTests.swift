@@ -7,7 +7,8 @@ struct LongPollTests {
     @Test("R-R-2 held polls are bounded and heartbeats keep flowing while they wait")
     func heartbeatsFlowWhilePollsAreHeld() async throws {
         // Few contexts on purpose: without the parked-poll bound the polls would take them all.
-        let options = RPCServerOptions(clusterToken: testToken, maxParkedPolls: 2, retryAfterMs: 321, transport: ReplyServerOptions(contexts: 4))
+        let options = RPCServerOptions(
+            clusterToken: testToken, maxParkedPolls: 2, retryAfterMs: 321, transport: ReplyServerOptions(contexts: 4))
         let harness = try Harness(.tcp, options: options)
         defer { harness.server.close() }
         let worker = try harness.client(resend: nil)
@@ -25,7 +26,10 @@ struct LongPollTests {
         #expect(refused == LeaseJobReply(assignment: nil, retryAfterMs: 321))
 
         for beat in 0..<20 {
-            let reply = try await worker.heartbeat(HeartbeatRequest(workerID: "w0", inFlight: [JobProgress(job: JobRef(jobID: Int64(beat), attempt: 1), stage: .encoding)]))
+            let reply = try await worker.heartbeat(
+                HeartbeatRequest(
+                    workerID: "w0",
+                    inFlight: [JobProgress(job: JobRef(jobID: Int64(beat), attempt: 1), stage: .encoding)]))
             #expect(reply.cancel == [JobRef(jobID: Int64(beat), attempt: 1)])
         }
         #expect(finished.withLock { $0 } == 0, "the polls were still held while the heartbeats ran")

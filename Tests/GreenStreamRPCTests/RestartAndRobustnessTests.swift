@@ -24,19 +24,24 @@ struct RestartAndRobustnessTests {
         defer { second.server.close() }
         #expect(try await pending.value.job.jobID == 77)
         #expect(second.service.count("show_job") == 1)
-        #expect(events.withLock { $0 } .filter { $0 == .added }.count >= 2)
+        #expect(events.withLock { $0 }.filter { $0 == .added }.count >= 2)
     }
 
-    @Test("R-R-4 garbage, truncated and unknown messages get error replies; the server keeps serving", arguments: [Endpoint.tcp, .tls])
+    @Test(
+        "R-R-4 garbage, truncated and unknown messages get error replies; the server keeps serving",
+        arguments: [Endpoint.tcp, .tls])
     func badMessagesGetErrorReplies(endpoint: Endpoint) async throws {
         let harness = try Harness(endpoint)
         defer { harness.server.close() }
         var options = RequestClientOptions(resendInterval: nil, timeout: .seconds(10))
-        if let certs = harness.certificates { options.tls = TLSConfiguration(caFile: certs.caCert, peerVerification: .required) }
+        if let certs = harness.certificates {
+            options.tls = TLSConfiguration(caFile: certs.caCert, peerVerification: .required)
+        }
         let raw = try RequestClient(dialing: harness.server.url, options: options)
         defer { raw.close() }
         let codec = WireCodec()
-        let valid = try codec.encode(RPCRequest(header: RequestHeader(requestID: "v", clusterToken: testToken), body: Fixtures.requests[3]))
+        let valid = try codec.encode(
+            RPCRequest(header: RequestHeader(requestID: "v", clusterToken: testToken), body: Fixtures.requests[3]))
         let cases: [([UInt8], RPCError.Code, String)] = [
             ([0xde, 0xad, 0xbe, 0xef, 0xff, 0xff], .invalidRequest, ""),
             (Array(valid.prefix(valid.count / 2)), .invalidRequest, ""),
@@ -62,7 +67,9 @@ struct RestartAndRobustnessTests {
     @Test("R-R-4 an oversized request drops only its sender's connection; clients check sizes first")
     func oversizedRequest() async throws {
         let limit = 64 << 10
-        let harness = try Harness(.tcp, options: RPCServerOptions(clusterToken: testToken, transport: ReplyServerOptions(maxMessageBytes: limit)))
+        let harness = try Harness(
+            .tcp,
+            options: RPCServerOptions(clusterToken: testToken, transport: ReplyServerOptions(maxMessageBytes: limit)))
         defer { harness.server.close() }
         let raw = try harness.rawClient(resend: nil, timeout: .seconds(2))
         defer { raw.close() }
@@ -71,7 +78,8 @@ struct RestartAndRobustnessTests {
         let careful = try harness.client(maxRequestBytes: limit)
         defer { careful.close() }
         await #expect(throws: TransportError.self) {
-            try await careful.ingestFile(IngestFileRequest(fileName: "big.csv", content: [UInt8](repeating: 1, count: limit * 2)))
+            try await careful.ingestFile(
+                IngestFileRequest(fileName: "big.csv", content: [UInt8](repeating: 1, count: limit * 2)))
         }
         #expect(harness.service.totalCalls == 0)
         #expect(try await careful.ingestFile(IngestFileRequest(fileName: "ok.csv", content: [1, 2])).jobID == 2)
@@ -84,7 +92,9 @@ struct RestartAndRobustnessTests {
         let client = try harness.client()
         defer { client.close() }
         #expect(try await client.listJobs(ListJobsRequest(limit: 2, beforeJobID: 100)).jobs.count == 2)
-        await #expect(throws: RPCError.self) { try await client.listJobs(ListJobsRequest(limit: 500, beforeJobID: 1000)) }
+        await #expect(throws: RPCError.self) {
+            try await client.listJobs(ListJobsRequest(limit: 500, beforeJobID: 1000))
+        }
         do {
             _ = try await client.listJobs(ListJobsRequest(limit: 500, beforeJobID: 1000))
         } catch let error as RPCError {

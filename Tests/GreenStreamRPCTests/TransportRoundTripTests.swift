@@ -24,8 +24,12 @@ struct TransportRoundTripTests {
         defer { harness.server.close() }
         let client = try harness.client()
         defer { client.close() }
-        #expect(try await client.ingestFile(IngestFileRequest(fileName: "dup.csv", content: [1, 2, 3])) == IngestFileReply(jobID: 3, state: .duplicate))
-        #expect(try await client.listJobs(ListJobsRequest(state: .retrying, limit: 2, beforeJobID: 10)).jobs.map(\.jobID) == [9, 8])
+        #expect(
+            try await client.ingestFile(IngestFileRequest(fileName: "dup.csv", content: [1, 2, 3]))
+                == IngestFileReply(jobID: 3, state: .duplicate))
+        #expect(
+            try await client.listJobs(ListJobsRequest(state: .retrying, limit: 2, beforeJobID: 10)).jobs.map(\.jobID)
+                == [9, 8])
         #expect(try await client.peakHours(PeakHoursRequest(day: "2024-01-02", top: 3)).hours.count == 3)
         #expect(try await client.retryJobs(RetryJobsRequest(jobIDs: [4, 5])).retriedJobIDs == [5, 4])
         #expect(try await client.leaseJob(LeaseJobRequest(workerID: "w", waitMs: 0)).assignment == nil)
@@ -45,7 +49,9 @@ struct TransportRoundTripTests {
         #expect(harness.service.totalCalls == 0)
         let refusals = harness.logs.withLock { $0 }.filter { $0.hasPrefix("warning refused request with") }
         #expect(refusals.count == 2)
-        #expect(refusals.first?.contains("wrong cluster token") == true && refusals.first?.contains("call=ingest_file") == true)
+        #expect(
+            refusals.first?.contains("wrong cluster token") == true
+                && refusals.first?.contains("call=ingest_file") == true)
         #expect(refusals.last?.contains("missing cluster token") == true)
         let good = try harness.client()
         defer { good.close() }
@@ -59,7 +65,9 @@ struct TransportRoundTripTests {
         defer { harness.server.close() }
         let client = try harness.client()
         defer { client.close() }
-        await #expect(throws: RPCError(.unsupportedVersion, "client speaks protocol version 2; this server supports 1…1")) {
+        await #expect(
+            throws: RPCError(.unsupportedVersion, "client speaks protocol version 2; this server supports 1…1")
+        ) {
             try await client.call(.stats, protocolVersion: 2)
         }
         #expect(harness.service.totalCalls == 0)

@@ -9,9 +9,11 @@ struct WireCodecMalformedTests {
     @Test("R-R-4 garbage and truncated bytes are malformed, not a crash")
     func garbageAndTruncatedBytes() throws {
         var rng = SystemRandomNumberGenerator()
-        let garbage: [UInt8] = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01] + (0..<64).map { _ in rng.next() }
+        let garbage: [UInt8] =
+            [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01] + (0..<64).map { _ in rng.next() }
         #expect(throws: WireError.self) { try codec.decodeRequest(garbage) }
-        let valid = try codec.encode(RPCRequest(header: RequestHeader(requestID: "r", clusterToken: "t"), body: Fixtures.requests[3]))
+        let valid = try codec.encode(
+            RPCRequest(header: RequestHeader(requestID: "r", clusterToken: "t"), body: Fixtures.requests[3]))
         for cut in [1, 7, valid.count / 2, valid.count - 1] {
             #expect(throws: WireError.self) { try codec.decodeRequest(Array(valid.prefix(cut))) }
         }
@@ -26,7 +28,9 @@ struct WireCodecMalformedTests {
     @Test("R-R-4 a request naming an unknown call is refused as a missing body")
     func unknownCall() {
         let bytes = ProtoWriter.request { w in w.message(99) { $0.uint(1, 5) } }
-        #expect(throws: WireError.missingBody(message: "request names no call this server knows (Request.body field 0)")) {
+        #expect(
+            throws: WireError.missingBody(message: "request names no call this server knows (Request.body field 0)")
+        ) {
             try codec.decodeRequest(bytes)
         }
         #expect(codec.peekRequestID(bytes) == "req-1")
@@ -35,11 +39,15 @@ struct WireCodecMalformedTests {
     @Test("R-R-4 an unknown enum number is a typed error")
     func unknownEnumValue() {
         let bytes = ProtoWriter.request { w in w.message(30) { $0.uint(1, 99) } }
-        #expect(throws: WireError.unknownEnumValue(field: "list_jobs.state", value: 99)) { try codec.decodeRequest(bytes) }
+        #expect(throws: WireError.unknownEnumValue(field: "list_jobs.state", value: 99)) {
+            try codec.decodeRequest(bytes)
+        }
         var reply = ProtoWriter()
         reply.string(1, "r")
         reply.message(3) { $0.uint(1, 77) }
-        #expect(throws: WireError.unknownEnumValue(field: "error.code", value: 77)) { try codec.decodeReply(reply.bytes) }
+        #expect(throws: WireError.unknownEnumValue(field: "error.code", value: 77)) {
+            try codec.decodeReply(reply.bytes)
+        }
     }
 
     @Test("R-R-4 invalid UTF-8 in a string field is a typed error")
@@ -51,13 +59,19 @@ struct WireCodecMalformedTests {
     @Test("R-R-4 a repeated field beyond the limit is a typed error")
     func oversizedRepeatedField() throws {
         let small = WireCodec(limits: WireLimits(maxReadings: 2, maxRejects: 1, maxArchiveFiles: 1, maxListItems: 10))
-        let retry = RPCRequest(header: RequestHeader(requestID: "r", clusterToken: "t"), body: .retryJobs(RetryJobsRequest(jobIDs: Array(1...11))))
-        #expect(throws: WireError.tooManyElements(field: "retry_jobs.job_ids", count: 11, limit: 10)) { try small.decodeRequest(try codec.encode(retry)) }
+        let retry = RPCRequest(
+            header: RequestHeader(requestID: "r", clusterToken: "t"),
+            body: .retryJobs(RetryJobsRequest(jobIDs: Array(1...11))))
+        #expect(throws: WireError.tooManyElements(field: "retry_jobs.job_ids", count: 11, limit: 10)) {
+            try small.decodeRequest(try codec.encode(retry))
+        }
         let result = RPCRequest(header: RequestHeader(requestID: "r", clusterToken: "t"), body: Fixtures.requests[3])
         #expect(throws: WireError.tooManyElements(field: "readings", count: 3, limit: 2)) {
             try WireCodec(limits: WireLimits(maxReadings: 2)).decodeRequest(try codec.encode(result))
         }
-        #expect(throws: WireError.tooManyElements(field: "success.rejects", count: 3, limit: 1)) { try small.decodeRequest(try codec.encode(result)) }
+        #expect(throws: WireError.tooManyElements(field: "success.rejects", count: 3, limit: 1)) {
+            try small.decodeRequest(try codec.encode(result))
+        }
     }
 
     /// report_result with a success whose readings are built by `columns`.
@@ -109,12 +123,17 @@ struct WireCodecMalformedTests {
             Issue.record("a valid one-reading result did not decode")
             return
         }
-        #expect(s.readings == ReadingBatch(meterID: [1], ts: [0], kw: [0], quality: [.interpolated], hourOfDay: [23], isPeakWindow: [true]))
+        #expect(
+            s.readings
+                == ReadingBatch(
+                    meterID: [1], ts: [0], kw: [0], quality: [.interpolated], hourOfDay: [23], isPeakWindow: [true]))
     }
 
     @Test("A report_result with neither success nor failure is refused")
     func resultWithoutOutcome() {
         let bytes = ProtoWriter.request { w in w.message(13) { $0.string(1, "w") } }
-        #expect(throws: WireError.missingBody(message: "report_result carries neither success nor failure")) { try codec.decodeRequest(bytes) }
+        #expect(throws: WireError.missingBody(message: "report_result carries neither success nor failure")) {
+            try codec.decodeRequest(bytes)
+        }
     }
 }

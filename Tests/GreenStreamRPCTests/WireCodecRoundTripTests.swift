@@ -8,7 +8,9 @@ struct WireCodecRoundTripTests {
 
     @Test("R-R-1 every request kind survives encode → decode", arguments: Fixtures.requests)
     func requestRoundTrips(body: RPCRequest.Body) throws {
-        let request = RPCRequest(header: RequestHeader(requestID: "id-\(body.name)", clusterToken: "s3cret", clientID: "host-a/1"), body: body)
+        let request = RPCRequest(
+            header: RequestHeader(requestID: "id-\(body.name)", clusterToken: "s3cret", clientID: "host-a/1"),
+            body: body)
         let bytes = try codec.encode(request)
         #expect(try codec.decodeRequest(bytes) == request)
     }
@@ -26,8 +28,10 @@ struct WireCodecRoundTripTests {
         }
         var success = Fixtures.success
         success.rejects = rejects
-        success.rejectCounts = Dictionary(uniqueKeysWithValues: RejectReason.allCases.map { ($0, UInt64($0.rawValue.count)) })
-        let body = RPCRequest.Body.reportResult(ReportResultRequest(workerID: "w", job: Fixtures.job, outcome: .success(success)))
+        success.rejectCounts = Dictionary(
+            uniqueKeysWithValues: RejectReason.allCases.map { ($0, UInt64($0.rawValue.count)) })
+        let body = RPCRequest.Body.reportResult(
+            ReportResultRequest(workerID: "w", job: Fixtures.job, outcome: .success(success)))
         let request = RPCRequest(header: RequestHeader(requestID: "r", clusterToken: "t"), body: body)
         #expect(try codec.decodeRequest(try codec.encode(request)) == request)
         for code in RPCError.Code.allCases {
@@ -45,12 +49,15 @@ struct WireCodecRoundTripTests {
         var batch = ReadingBatch()
         for i in 0..<200_000 {
             batch.append(
-                meterID: Int64(i / 96 + 1), ts: Int64(i % 96) * 900_000_000, kw: Double(i % 1000) / 8, quality: i % 7 == 0 ? .interpolated : .measured,
+                meterID: Int64(i / 96 + 1), ts: Int64(i % 96) * 900_000_000, kw: Double(i % 1000) / 8,
+                quality: i % 7 == 0 ? .interpolated : .measured,
                 hourOfDay: UInt8(i % 24), isPeakWindow: i % 24 >= 17)
         }
         var success = Fixtures.success
         success.readings = batch
-        success.archiveFiles = [ArchiveFile(utcDate: "2024-01-01", parquet: (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })]
+        success.archiveFiles = [
+            ArchiveFile(utcDate: "2024-01-01", parquet: (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        ]
         let request = RPCRequest(
             header: RequestHeader(requestID: "r", clusterToken: "t"),
             body: .reportResult(ReportResultRequest(workerID: "w", job: Fixtures.job, outcome: .success(success))))

@@ -4,24 +4,31 @@ import GreenStreamCore
 extension RPCClient {
     /// `register_worker`.
     public func registerWorker(_ request: RegisterWorkerRequest) async throws -> RegisterWorkerReply {
-        guard case .registerWorker(let r) = try await call(.registerWorker(request)) else { throw RPCClientError.unexpectedReply(call: "register_worker") }
+        guard case .registerWorker(let r) = try await call(.registerWorker(request)) else {
+            throw RPCClientError.unexpectedReply(call: "register_worker")
+        }
         return r
     }
 
     /// `lease_job`: waits up to `request.waitMs` for a job (long poll).
     public func leaseJob(_ request: LeaseJobRequest) async throws -> LeaseJobReply {
-        guard case .leaseJob(let r) = try await call(.leaseJob(request)) else { throw RPCClientError.unexpectedReply(call: "lease_job") }
+        guard case .leaseJob(let r) = try await call(.leaseJob(request)) else {
+            throw RPCClientError.unexpectedReply(call: "lease_job")
+        }
         return r
     }
 
     /// `heartbeat`.
     public func heartbeat(_ request: HeartbeatRequest) async throws -> HeartbeatReply {
-        guard case .heartbeat(let r) = try await call(.heartbeat(request)) else { throw RPCClientError.unexpectedReply(call: "heartbeat") }
+        guard case .heartbeat(let r) = try await call(.heartbeat(request)) else {
+            throw RPCClientError.unexpectedReply(call: "heartbeat")
+        }
         return r
     }
 
     /// `report_result`. Throws ``RPCError`` with code `staleAttempt` when fenced (R-J-4).
-    public func reportResult(_ request: ReportResultRequest, requestID: String? = nil) async throws -> ReportResultReply {
+    public func reportResult(_ request: ReportResultRequest, requestID: String? = nil) async throws -> ReportResultReply
+    {
         guard case .reportResult(let r) = try await call(.reportResult(request), requestID: requestID) else {
             throw RPCClientError.unexpectedReply(call: "report_result")
         }
@@ -30,31 +37,41 @@ extension RPCClient {
 
     /// `list_jobs`.
     public func listJobs(_ request: ListJobsRequest) async throws -> ListJobsReply {
-        guard case .listJobs(let r) = try await call(.listJobs(request)) else { throw RPCClientError.unexpectedReply(call: "list_jobs") }
+        guard case .listJobs(let r) = try await call(.listJobs(request)) else {
+            throw RPCClientError.unexpectedReply(call: "list_jobs")
+        }
         return r
     }
 
     /// `show_job`.
     public func showJob(id: Int64) async throws -> ShowJobReply {
-        guard case .showJob(let r) = try await call(.showJob(ShowJobRequest(jobID: id))) else { throw RPCClientError.unexpectedReply(call: "show_job") }
+        guard case .showJob(let r) = try await call(.showJob(ShowJobRequest(jobID: id))) else {
+            throw RPCClientError.unexpectedReply(call: "show_job")
+        }
         return r
     }
 
     /// `retry_jobs`.
     public func retryJobs(_ request: RetryJobsRequest) async throws -> RetryJobsReply {
-        guard case .retryJobs(let r) = try await call(.retryJobs(request)) else { throw RPCClientError.unexpectedReply(call: "retry_jobs") }
+        guard case .retryJobs(let r) = try await call(.retryJobs(request)) else {
+            throw RPCClientError.unexpectedReply(call: "retry_jobs")
+        }
         return r
     }
 
     /// `list_workers`.
     public func listWorkers() async throws -> ListWorkersReply {
-        guard case .listWorkers(let r) = try await call(.listWorkers) else { throw RPCClientError.unexpectedReply(call: "list_workers") }
+        guard case .listWorkers(let r) = try await call(.listWorkers) else {
+            throw RPCClientError.unexpectedReply(call: "list_workers")
+        }
         return r
     }
 
     /// `ingest_file`.
     public func ingestFile(_ request: IngestFileRequest) async throws -> IngestFileReply {
-        guard case .ingestFile(let r) = try await call(.ingestFile(request)) else { throw RPCClientError.unexpectedReply(call: "ingest_file") }
+        guard case .ingestFile(let r) = try await call(.ingestFile(request)) else {
+            throw RPCClientError.unexpectedReply(call: "ingest_file")
+        }
         return r
     }
 
@@ -66,7 +83,9 @@ extension RPCClient {
 
     /// `peak_hours`.
     public func peakHours(_ request: PeakHoursRequest) async throws -> PeakHoursReply {
-        guard case .peakHours(let r) = try await call(.peakHours(request)) else { throw RPCClientError.unexpectedReply(call: "peak_hours") }
+        guard case .peakHours(let r) = try await call(.peakHours(request)) else {
+            throw RPCClientError.unexpectedReply(call: "peak_hours")
+        }
         return r
     }
 }

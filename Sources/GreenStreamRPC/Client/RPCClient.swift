@@ -22,7 +22,9 @@ public final class RPCClient: Sendable {
     ///   - clientID: who is calling, for the server's logs.
     ///   - options: limits, timeouts, TLS.
     /// - Throws: ``NngError`` for a malformed URL, ``TransportError`` for TLS setup.
-    public init(dialing url: String, clusterToken: String, clientID: String = "", options: RPCClientOptions = .init()) throws {
+    public init(dialing url: String, clusterToken: String, clientID: String = "", options: RPCClientOptions = .init())
+        throws
+    {
         transport = try RequestClient(dialing: url, options: options.transport)
         codec = WireCodec(limits: options.limits)
         self.clusterToken = clusterToken
@@ -40,10 +42,12 @@ public final class RPCClient: Sendable {
     ///   timeouts and closed transports; ``TransportError/messageTooLarge(size:limit:)``
     ///   for oversized requests; ``WireError`` or ``RPCClientError`` for bad replies.
     public func call(
-        _ body: RPCRequest.Body, requestID: String? = nil, timeout: Duration? = nil, protocolVersion: UInt32 = currentProtocolVersion
+        _ body: RPCRequest.Body, requestID: String? = nil, timeout: Duration? = nil,
+        protocolVersion: UInt32 = currentProtocolVersion
     ) async throws -> RPCReply.Body {
         let id = requestID ?? Self.newRequestID()
-        let header = RequestHeader(requestID: id, clusterToken: clusterToken, protocolVersion: protocolVersion, clientID: clientID)
+        let header = RequestHeader(
+            requestID: id, clusterToken: clusterToken, protocolVersion: protocolVersion, clientID: clientID)
         let bytes = try codec.encode(RPCRequest(header: header, body: body))
         let replyBytes: [UInt8]
         if case .leaseJob(let poll) = body {
@@ -65,7 +69,8 @@ public final class RPCClient: Sendable {
         while true {
             do {
                 return try await transport.request(
-                    bytes, maxRequestBytes: options.maxRequestBytes, timeout: ContinuousClock.now.duration(to: deadline), resend: .some(nil))
+                    bytes, maxRequestBytes: options.maxRequestBytes,
+                    timeout: ContinuousClock.now.duration(to: deadline), resend: .some(nil))
             } catch let error as NngError where error.isConnectionReset && ContinuousClock.now < deadline {
                 try await Task.sleep(for: options.transport.reconnectMinimum)
             }

@@ -1,9 +1,9 @@
 import CProtobufC
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Owns every C allocation made while building one protobuf-c message tree for
@@ -26,7 +26,9 @@ final class CArena {
     func string(_ text: String, field: String) throws -> UnsafeMutablePointer<CChar> {
         var text = text
         return try text.withUTF8 { utf8 in
-            if let base = utf8.baseAddress, memchr(base, 0, utf8.count) != nil { throw WireError.embeddedNUL(field: field) }
+            if let base = utf8.baseAddress, memchr(base, 0, utf8.count) != nil {
+                throw WireError.embeddedNUL(field: field)
+            }
             let out = allocate(utf8.count + 1).assumingMemoryBound(to: CChar.self)
             if let base = utf8.baseAddress { memcpy(out, base, utf8.count) }
             out[utf8.count] = 0
@@ -68,7 +70,8 @@ final class CArena {
 
     /// An array of message pointers, one per value, each initialised and then filled.
     func messages<S, T>(
-        _ values: [S], _ initialise: (UnsafeMutablePointer<T>?) -> Void, _ fill: (UnsafeMutablePointer<T>, S) throws -> Void
+        _ values: [S], _ initialise: (UnsafeMutablePointer<T>?) -> Void,
+        _ fill: (UnsafeMutablePointer<T>, S) throws -> Void
     ) rethrows -> (Int, UnsafeMutablePointer<UnsafeMutablePointer<T>?>?) {
         try array(values) { value -> UnsafeMutablePointer<T>? in
             let m: UnsafeMutablePointer<T> = message(initialise)

@@ -4,8 +4,11 @@ import GreenStreamProto
 // worker.proto: ReportResultRequest and its payloads (counts, rejects, reading
 // columns, Parquet files). The reading columns are copied as whole arrays.
 extension WireCodec {
-    func encode(_ r: ReportResultRequest, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__ReportResultRequest> {
-        let m: UnsafeMutablePointer<Greenstream__V1__ReportResultRequest> = a.message(greenstream__v1__report_result_request__init)
+    func encode(_ r: ReportResultRequest, _ a: CArena) throws -> UnsafeMutablePointer<
+        Greenstream__V1__ReportResultRequest
+    > {
+        let m: UnsafeMutablePointer<Greenstream__V1__ReportResultRequest> = a.message(
+            greenstream__v1__report_result_request__init)
         m.pointee.worker_id = try a.string(r.workerID, field: "report_result.worker_id")
         m.pointee.job = encode(r.job, a)
         switch r.outcome {
@@ -32,13 +35,15 @@ extension WireCodec {
             let f = try required(m.pointee.failure, "report_result.failure").pointee
             outcome = .failure(
                 JobFailure(
-                    kind: try enumValue(f.kind, "report_result.failure.kind"), reason: try text(f.reason, "report_result.failure.reason"),
+                    kind: try enumValue(f.kind, "report_result.failure.kind"),
+                    reason: try text(f.reason, "report_result.failure.reason"),
                     message: try text(f.message, "report_result.failure.message")))
         default:
             throw WireError.missingBody(message: "report_result carries neither success nor failure")
         }
         return ReportResultRequest(
-            workerID: try text(m.pointee.worker_id, "report_result.worker_id"), job: decode(try required(m.pointee.job, "report_result.job")),
+            workerID: try text(m.pointee.worker_id, "report_result.worker_id"),
+            job: decode(try required(m.pointee.job, "report_result.job")),
             outcome: outcome)
     }
 
@@ -52,7 +57,8 @@ extension WireCodec {
         c.pointee.synthesised_slots = s.counts.synthesisedSlots
         m.pointee.counts = c
         (m.pointee.n_reject_counts, m.pointee.reject_counts) = encodeRejectCounts(s.rejectCounts, a)
-        (m.pointee.n_rejects, m.pointee.rejects) = try a.messages(s.rejects, greenstream__v1__reject_record__init) { p, reject in
+        (m.pointee.n_rejects, m.pointee.rejects) = try a.messages(s.rejects, greenstream__v1__reject_record__init) {
+            p, reject in
             p.pointee.line = UInt64(clamping: reject.line)
             p.pointee.reason = .init(rawValue: numericCast(Self.wireNumber(reject.reason)))
             p.pointee.meter_id = try a.string(reject.meterID, field: "rejects.meter_id")
@@ -65,11 +71,15 @@ extension WireCodec {
         (r.pointee.n_meter_id, r.pointee.meter_id) = a.copy(batch.meterID)
         (r.pointee.n_ts, r.pointee.ts) = a.copy(batch.ts)
         (r.pointee.n_kw, r.pointee.kw) = a.copy(batch.kw)
-        (r.pointee.n_quality, r.pointee.quality) = a.array(batch.quality) { .init(rawValue: numericCast($0.rawValue) + 1) }
+        (r.pointee.n_quality, r.pointee.quality) = a.array(batch.quality) {
+            .init(rawValue: numericCast($0.rawValue) + 1)
+        }
         (r.pointee.n_hour_of_day, r.pointee.hour_of_day) = a.array(batch.hourOfDay) { UInt32($0) }
         (r.pointee.n_is_peak_window, r.pointee.is_peak_window) = a.array(batch.isPeakWindow) { $0 ? 1 : 0 }
         m.pointee.readings = r
-        (m.pointee.n_archive_files, m.pointee.archive_files) = try a.messages(s.archiveFiles, greenstream__v1__archive_file__init) { p, file in
+        (m.pointee.n_archive_files, m.pointee.archive_files) = try a.messages(
+            s.archiveFiles, greenstream__v1__archive_file__init
+        ) { p, file in
             p.pointee.utc_date = try a.string(file.utcDate, field: "archive_files.utc_date")
             p.pointee.parquet = a.bytes(file.parquet)
         }
@@ -80,20 +90,29 @@ extension WireCodec {
         let s = m.pointee
         let c = try required(s.counts, "success.counts").pointee
         let counts = RowCounts(
-            rowsRead: c.rows_read, measuredRows: c.measured_rows, interpolatedRows: c.interpolated_rows, rejectedRows: c.rejected_rows,
+            rowsRead: c.rows_read, measuredRows: c.measured_rows, interpolatedRows: c.interpolated_rows,
+            rejectedRows: c.rejected_rows,
             synthesisedSlots: c.synthesised_slots)
         let rejects = try messageList(s.n_rejects, s.rejects, limit: limits.maxRejects, "success.rejects") { p in
-            guard let line = Int(exactly: p.pointee.line) else { throw WireError.valueOutOfRange(field: "rejects.line", value: "\(p.pointee.line)") }
+            guard let line = Int(exactly: p.pointee.line) else {
+                throw WireError.valueOutOfRange(field: "rejects.line", value: "\(p.pointee.line)")
+            }
             return Reject(
                 line: line, reason: try rejectReason(p.pointee.reason, "rejects.reason"),
-                meterID: try text(p.pointee.meter_id, "rejects.meter_id"), timestamp: try text(p.pointee.timestamp, "rejects.timestamp"),
-                readingValue: try text(p.pointee.reading_value, "rejects.reading_value"), unit: try text(p.pointee.unit, "rejects.unit"))
+                meterID: try text(p.pointee.meter_id, "rejects.meter_id"),
+                timestamp: try text(p.pointee.timestamp, "rejects.timestamp"),
+                readingValue: try text(p.pointee.reading_value, "rejects.reading_value"),
+                unit: try text(p.pointee.unit, "rejects.unit"))
         }
-        let archive = try messageList(s.n_archive_files, s.archive_files, limit: limits.maxArchiveFiles, "success.archive_files") { p in
-            ArchiveFile(utcDate: try text(p.pointee.utc_date, "archive_files.utc_date"), parquet: bytes(p.pointee.parquet))
+        let archive = try messageList(
+            s.n_archive_files, s.archive_files, limit: limits.maxArchiveFiles, "success.archive_files"
+        ) { p in
+            ArchiveFile(
+                utcDate: try text(p.pointee.utc_date, "archive_files.utc_date"), parquet: bytes(p.pointee.parquet))
         }
         return JobSuccess(
-            counts: counts, rejectCounts: try decodeRejectCounts(s.n_reject_counts, s.reject_counts, "success.reject_counts"),
+            counts: counts,
+            rejectCounts: try decodeRejectCounts(s.n_reject_counts, s.reject_counts, "success.reject_counts"),
             rejects: rejects, readings: try decodeReadings(s.readings), archiveFiles: archive)
     }
 
@@ -102,13 +121,17 @@ extension WireCodec {
         let counts = [r.n_meter_id, r.n_ts, r.n_kw, r.n_quality, r.n_hour_of_day, r.n_is_peak_window]
         guard counts.allSatisfy({ $0 == r.n_meter_id }) else { throw WireError.columnLengthMismatch(counts: counts) }
         let n = r.n_meter_id
-        guard n <= limits.maxReadings else { throw WireError.tooManyElements(field: "readings", count: n, limit: limits.maxReadings) }
+        guard n <= limits.maxReadings else {
+            throw WireError.tooManyElements(field: "readings", count: n, limit: limits.maxReadings)
+        }
         guard n > 0 else { return ReadingBatch() }
         let quality = try list(n, r.quality, limit: n, "readings.quality") { q -> Quality in
             switch q.rawValue {
             case 1: return .measured
             case 2: return .interpolated
-            default: throw WireError.unknownEnumValue(field: "readings.quality", value: Int64(Int32(truncatingIfNeeded: q.rawValue)))
+            default:
+                throw WireError.unknownEnumValue(
+                    field: "readings.quality", value: Int64(Int32(truncatingIfNeeded: q.rawValue)))
             }
         }
         let hours = try list(n, r.hour_of_day, limit: n, "readings.hour_of_day") { h -> UInt8 in
@@ -116,7 +139,8 @@ extension WireCodec {
             return UInt8(h)
         }
         return ReadingBatch(
-            meterID: Array(UnsafeBufferPointer(start: r.meter_id, count: n)), ts: Array(UnsafeBufferPointer(start: r.ts, count: n)),
+            meterID: Array(UnsafeBufferPointer(start: r.meter_id, count: n)),
+            ts: Array(UnsafeBufferPointer(start: r.ts, count: n)),
             kw: Array(UnsafeBufferPointer(start: r.kw, count: n)), quality: quality, hourOfDay: hours,
             isPeakWindow: try list(n, r.is_peak_window, limit: n, "readings.is_peak_window") { $0 != 0 })
     }
@@ -125,7 +149,8 @@ extension WireCodec {
 
     /// Wire numbers of `greenstream.v1.RejectReason`, in order from 1.
     static let rejectReasonOrder: [RejectReason] = [
-        .malformedRow, .invalidMeterID, .invalidTimestamp, .invalidValue, .invalidUnit, .duplicateReading, .unknownInterval,
+        .malformedRow, .invalidMeterID, .invalidTimestamp, .invalidValue, .invalidUnit, .duplicateReading,
+        .unknownInterval,
         .negativeReading, .aboveMax, .gapTooLong, .edgeGap,
     ]
 
@@ -135,7 +160,9 @@ extension WireCodec {
 
     func rejectReason(_ w: Greenstream__V1__RejectReason, _ field: String) throws -> RejectReason {
         let raw = Int32(truncatingIfNeeded: w.rawValue)
-        guard raw >= 1, Int(raw) <= Self.rejectReasonOrder.count else { throw WireError.unknownEnumValue(field: field, value: Int64(raw)) }
+        guard raw >= 1, Int(raw) <= Self.rejectReasonOrder.count else {
+            throw WireError.unknownEnumValue(field: field, value: Int64(raw))
+        }
         return Self.rejectReasonOrder[Int(raw) - 1]
     }
 
@@ -149,13 +176,18 @@ extension WireCodec {
     }
 
     /// Repeated reasons add up, so a peer that splits a count loses nothing.
-    func decodeRejectCounts(_ n: Int, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Greenstream__V1__RejectCount>?>?, _ field: String) throws
+    func decodeRejectCounts(
+        _ n: Int, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Greenstream__V1__RejectCount>?>?, _ field: String
+    ) throws
         -> [RejectReason: UInt64]
     {
         var out: [RejectReason: UInt64] = [:]
-        for (reason, count) in try messageList(n, p, limit: Self.rejectReasonOrder.count * 4, field, { c in
-            (try rejectReason(c.pointee.reason, field + ".reason"), c.pointee.count)
-        }) {
+        for (reason, count) in try messageList(
+            n, p, limit: Self.rejectReasonOrder.count * 4, field,
+            { c in
+                (try rejectReason(c.pointee.reason, field + ".reason"), c.pointee.count)
+            })
+        {
             out[reason, default: 0] &+= count
         }
         return out

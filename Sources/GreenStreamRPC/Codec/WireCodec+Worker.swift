@@ -2,8 +2,11 @@ import GreenStreamProto
 
 // worker.proto: registration, lease and heartbeat messages.
 extension WireCodec {
-    func encode(_ r: RegisterWorkerRequest, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__RegisterWorkerRequest> {
-        let m: UnsafeMutablePointer<Greenstream__V1__RegisterWorkerRequest> = a.message(greenstream__v1__register_worker_request__init)
+    func encode(_ r: RegisterWorkerRequest, _ a: CArena) throws -> UnsafeMutablePointer<
+        Greenstream__V1__RegisterWorkerRequest
+    > {
+        let m: UnsafeMutablePointer<Greenstream__V1__RegisterWorkerRequest> = a.message(
+            greenstream__v1__register_worker_request__init)
         m.pointee.worker_id = try a.string(r.workerID, field: "register_worker.worker_id")
         m.pointee.hostname = try a.string(r.hostname, field: "register_worker.hostname")
         m.pointee.software_version = try a.string(r.softwareVersion, field: "register_worker.software_version")
@@ -20,7 +23,8 @@ extension WireCodec {
     }
 
     func encode(_ r: RegisterWorkerReply, _ a: CArena) -> UnsafeMutablePointer<Greenstream__V1__RegisterWorkerReply> {
-        let m: UnsafeMutablePointer<Greenstream__V1__RegisterWorkerReply> = a.message(greenstream__v1__register_worker_reply__init)
+        let m: UnsafeMutablePointer<Greenstream__V1__RegisterWorkerReply> = a.message(
+            greenstream__v1__register_worker_reply__init)
         m.pointee.heartbeat_interval_ms = r.heartbeatIntervalMs
         m.pointee.max_lease_wait_ms = r.maxLeaseWaitMs
         m.pointee.max_request_bytes = r.maxRequestBytes
@@ -34,7 +38,8 @@ extension WireCodec {
     }
 
     func encode(_ r: LeaseJobRequest, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__LeaseJobRequest> {
-        let m: UnsafeMutablePointer<Greenstream__V1__LeaseJobRequest> = a.message(greenstream__v1__lease_job_request__init)
+        let m: UnsafeMutablePointer<Greenstream__V1__LeaseJobRequest> = a.message(
+            greenstream__v1__lease_job_request__init)
         m.pointee.worker_id = try a.string(r.workerID, field: "lease_job.worker_id")
         m.pointee.wait_ms = r.waitMs
         return m
@@ -67,7 +72,8 @@ extension WireCodec {
         j.pointee.content = a.bytes(job.content)
         j.pointee.source_path = try a.string(job.sourcePath, field: "assignment.source_path")
         j.pointee.lease_timeout_ms = job.leaseTimeoutMs
-        let s: UnsafeMutablePointer<Greenstream__V1__TransformSettings> = a.message(greenstream__v1__transform_settings__init)
+        let s: UnsafeMutablePointer<Greenstream__V1__TransformSettings> = a.message(
+            greenstream__v1__transform_settings__init)
         s.pointee.source_time_zone = try a.string(job.settings.sourceTimeZone, field: "settings.source_time_zone")
         s.pointee.grid_time_zone = try a.string(job.settings.gridTimeZone, field: "settings.grid_time_zone")
         s.pointee.max_kw = job.settings.maxKW
@@ -81,23 +87,30 @@ extension WireCodec {
     }
 
     func decode(_ m: UnsafeMutablePointer<Greenstream__V1__LeaseJobReply>) throws -> LeaseJobReply {
-        guard let j = m.pointee.assignment?.pointee else { return LeaseJobReply(assignment: nil, retryAfterMs: m.pointee.retry_after_ms) }
+        guard let j = m.pointee.assignment?.pointee else {
+            return LeaseJobReply(assignment: nil, retryAfterMs: m.pointee.retry_after_ms)
+        }
         let s = try required(j.settings, "assignment.settings").pointee
         let settings = TransformSettings(
             sourceTimeZone: try text(s.source_time_zone, "settings.source_time_zone"),
-            gridTimeZone: try text(s.grid_time_zone, "settings.grid_time_zone"), maxKW: s.max_kw, maxGapSeconds: s.max_gap_seconds,
+            gridTimeZone: try text(s.grid_time_zone, "settings.grid_time_zone"), maxKW: s.max_kw,
+            maxGapSeconds: s.max_gap_seconds,
             peakStartHour: s.peak_start_hour, peakEndHour: s.peak_end_hour, maxFileBytes: s.max_file_bytes)
         let assignment = JobAssignment(
             job: decode(try required(j.job, "assignment.job")), fileName: try text(j.file_name, "assignment.file_name"),
-            fileSHA256: try text(j.file_sha256, "assignment.file_sha256"), fileSize: j.file_size, content: bytes(j.content),
-            sourcePath: try text(j.source_path, "assignment.source_path"), settings: settings, leaseTimeoutMs: j.lease_timeout_ms)
+            fileSHA256: try text(j.file_sha256, "assignment.file_sha256"), fileSize: j.file_size,
+            content: bytes(j.content),
+            sourcePath: try text(j.source_path, "assignment.source_path"), settings: settings,
+            leaseTimeoutMs: j.lease_timeout_ms)
         return LeaseJobReply(assignment: assignment, retryAfterMs: m.pointee.retry_after_ms)
     }
 
     func encode(_ r: HeartbeatRequest, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__HeartbeatRequest> {
-        let m: UnsafeMutablePointer<Greenstream__V1__HeartbeatRequest> = a.message(greenstream__v1__heartbeat_request__init)
+        let m: UnsafeMutablePointer<Greenstream__V1__HeartbeatRequest> = a.message(
+            greenstream__v1__heartbeat_request__init)
         m.pointee.worker_id = try a.string(r.workerID, field: "heartbeat.worker_id")
-        (m.pointee.n_in_flight, m.pointee.in_flight) = a.messages(r.inFlight, greenstream__v1__job_progress__init) { p, progress in
+        (m.pointee.n_in_flight, m.pointee.in_flight) = a.messages(r.inFlight, greenstream__v1__job_progress__init) {
+            p, progress in
             p.pointee.job = encode(progress.job, a)
             p.pointee.stage = wire(progress.stage)
             p.pointee.rows_done = progress.rowsDone
@@ -107,7 +120,9 @@ extension WireCodec {
     }
 
     func decode(_ m: UnsafeMutablePointer<Greenstream__V1__HeartbeatRequest>) throws -> HeartbeatRequest {
-        let inFlight = try messageList(m.pointee.n_in_flight, m.pointee.in_flight, limit: limits.maxListItems, "heartbeat.in_flight") { p in
+        let inFlight = try messageList(
+            m.pointee.n_in_flight, m.pointee.in_flight, limit: limits.maxListItems, "heartbeat.in_flight"
+        ) { p in
             JobProgress(
                 job: decode(try required(p.pointee.job, "heartbeat.in_flight.job")),
                 stage: try enumValue(p.pointee.stage, "heartbeat.in_flight.stage"), rowsDone: p.pointee.rows_done,
@@ -127,7 +142,9 @@ extension WireCodec {
     }
 
     func decode(_ m: UnsafeMutablePointer<Greenstream__V1__HeartbeatReply>) throws -> HeartbeatReply {
-        let cancel = try messageList(m.pointee.n_cancel, m.pointee.cancel, limit: limits.maxListItems, "heartbeat.cancel") { decode($0) }
+        let cancel = try messageList(
+            m.pointee.n_cancel, m.pointee.cancel, limit: limits.maxListItems, "heartbeat.cancel"
+        ) { decode($0) }
         return HeartbeatReply(cancel: cancel, drain: m.pointee.drain != 0)
     }
 }

@@ -3,9 +3,9 @@ import GreenStreamCore
 import GreenStreamProto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Converts between the Swift model (``RPCRequest``, ``RPCReply``) and packed
@@ -33,7 +33,8 @@ public struct WireCodec: Sendable {
         let arena = CArena()
         var m = Greenstream__V1__Request()
         greenstream__v1__request__init(&m)
-        let header: UnsafeMutablePointer<Greenstream__V1__RequestHeader> = arena.message(greenstream__v1__request_header__init)
+        let header: UnsafeMutablePointer<Greenstream__V1__RequestHeader> = arena.message(
+            greenstream__v1__request_header__init)
         header.pointee.request_id = try arena.string(request.header.requestID, field: "header.request_id")
         header.pointee.cluster_token = try arena.string(request.header.clusterToken, field: "header.cluster_token")
         header.pointee.protocol_version = request.header.protocolVersion
@@ -99,7 +100,8 @@ public struct WireCodec: Sendable {
     }
 
     private static func pack<T>(
-        _ m: inout T, _ size: (UnsafePointer<T>?) -> Int, _ pack: (UnsafePointer<T>?, UnsafeMutablePointer<UInt8>?) -> Int
+        _ m: inout T, _ size: (UnsafePointer<T>?) -> Int,
+        _ pack: (UnsafePointer<T>?, UnsafeMutablePointer<UInt8>?) -> Int
     ) -> [UInt8] {
         let n = size(&m)
         return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
@@ -126,7 +128,9 @@ public struct WireCodec: Sendable {
         return p
     }
 
-    func list<T, U>(_ n: Int, _ p: UnsafeMutablePointer<T>?, limit: Int, _ field: String, _ transform: (T) throws -> U) throws -> [U] {
+    func list<T, U>(_ n: Int, _ p: UnsafeMutablePointer<T>?, limit: Int, _ field: String, _ transform: (T) throws -> U)
+        throws -> [U]
+    {
         guard n <= limit else { throw WireError.tooManyElements(field: field, count: n, limit: limit) }
         guard n > 0, let p else { return [] }
         var out: [U] = []
@@ -156,7 +160,8 @@ public struct WireCodec: Sendable {
         Int32(truncatingIfNeeded: wire.rawValue) == 0 ? nil : try enumValue(wire, field) as E
     }
 
-    func wire<E: RawRepresentable, W: RawRepresentable>(_ value: E?) -> W where E.RawValue == Int32, W.RawValue: BinaryInteger {
+    func wire<E: RawRepresentable, W: RawRepresentable>(_ value: E?) -> W
+    where E.RawValue == Int32, W.RawValue: BinaryInteger {
         W(rawValue: W.RawValue(truncatingIfNeeded: value?.rawValue ?? 0))!
     }
 }

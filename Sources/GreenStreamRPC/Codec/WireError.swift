@@ -53,7 +53,9 @@ public struct WireLimits: Sendable, Equatable {
     ///   - maxRejects: default 4 Mi records.
     ///   - maxArchiveFiles: default 4096 dates.
     ///   - maxListItems: default 100 000.
-    public init(maxReadings: Int = 16 << 20, maxRejects: Int = 4 << 20, maxArchiveFiles: Int = 4096, maxListItems: Int = 100_000) {
+    public init(
+        maxReadings: Int = 16 << 20, maxRejects: Int = 4 << 20, maxArchiveFiles: Int = 4096, maxListItems: Int = 100_000
+    ) {
         self.maxReadings = maxReadings
         self.maxRejects = maxRejects
         self.maxArchiveFiles = maxArchiveFiles

@@ -32,7 +32,8 @@ public struct JobSummary: Sendable, Equatable {
     public var error: String
 
     public init(
-        jobID: Int64, state: JobState, attempts: UInt32, fileName: String, rowsStored: UInt64 = 0, rowsInterpolated: UInt64 = 0,
+        jobID: Int64, state: JobState, attempts: UInt32, fileName: String, rowsStored: UInt64 = 0,
+        rowsInterpolated: UInt64 = 0,
         rowsRejected: UInt64 = 0, workerID: String = "", createdAtUs: Int64, updatedAtUs: Int64, error: String = ""
     ) {
         self.jobID = jobID
@@ -78,7 +79,9 @@ public struct AttemptRecord: Sendable, Equatable {
     public var outcome: String
     public var error: String
 
-    public init(attempt: UInt32, workerID: String, startedAtUs: Int64, endedAtUs: Int64, outcome: String, error: String = "") {
+    public init(
+        attempt: UInt32, workerID: String, startedAtUs: Int64, endedAtUs: Int64, outcome: String, error: String = ""
+    ) {
         self.attempt = attempt
         self.workerID = workerID
         self.startedAtUs = startedAtUs
@@ -96,7 +99,10 @@ public struct ShowJobReply: Sendable, Equatable {
     public var rejectCounts: [RejectReason: UInt64]
     public var attempts: [AttemptRecord]
 
-    public init(job: JobSummary, fileSHA256: String, fileSize: UInt64, rejectCounts: [RejectReason: UInt64], attempts: [AttemptRecord]) {
+    public init(
+        job: JobSummary, fileSHA256: String, fileSize: UInt64, rejectCounts: [RejectReason: UInt64],
+        attempts: [AttemptRecord]
+    ) {
         self.job = job
         self.fileSHA256 = fileSHA256
         self.fileSize = fileSize
@@ -136,7 +142,8 @@ public struct WorkerInfo: Sendable, Equatable {
     public var inFlight: [JobRef]
 
     public init(
-        workerID: String, hostname: String, softwareVersion: String, address: String, registeredAtUs: Int64, lastHeartbeatUs: Int64,
+        workerID: String, hostname: String, softwareVersion: String, address: String, registeredAtUs: Int64,
+        lastHeartbeatUs: Int64,
         inFlight: [JobRef] = []
     ) {
         self.workerID = workerID

@@ -12,7 +12,9 @@ public struct RequestHeader: Sendable, Equatable {
     /// Who is calling, for logs.
     public var clientID: String
 
-    public init(requestID: String, clusterToken: String, protocolVersion: UInt32 = currentProtocolVersion, clientID: String = "") {
+    public init(
+        requestID: String, clusterToken: String, protocolVersion: UInt32 = currentProtocolVersion, clientID: String = ""
+    ) {
         self.requestID = requestID
         self.clusterToken = clusterToken
         self.protocolVersion = protocolVersion

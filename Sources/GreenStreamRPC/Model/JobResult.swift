@@ -10,7 +10,9 @@ public struct RowCounts: Sendable, Equatable {
     public var rejectedRows: UInt64
     public var synthesisedSlots: UInt64
 
-    public init(rowsRead: UInt64, measuredRows: UInt64, interpolatedRows: UInt64, rejectedRows: UInt64, synthesisedSlots: UInt64) {
+    public init(
+        rowsRead: UInt64, measuredRows: UInt64, interpolatedRows: UInt64, rejectedRows: UInt64, synthesisedSlots: UInt64
+    ) {
         self.rowsRead = rowsRead
         self.measuredRows = measuredRows
         self.interpolatedRows = interpolatedRows
@@ -44,7 +46,8 @@ public struct JobSuccess: Sendable, Equatable {
     public var archiveFiles: [ArchiveFile]
 
     public init(
-        counts: RowCounts, rejectCounts: [RejectReason: UInt64], rejects: [Reject], readings: ReadingBatch, archiveFiles: [ArchiveFile]
+        counts: RowCounts, rejectCounts: [RejectReason: UInt64], rejects: [Reject], readings: ReadingBatch,
+        archiveFiles: [ArchiveFile]
     ) {
         self.counts = counts
         self.rejectCounts = rejectCounts

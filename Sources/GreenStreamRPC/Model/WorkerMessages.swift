@@ -80,7 +80,8 @@ public struct JobAssignment: Sendable, Equatable {
     public var leaseTimeoutMs: UInt32
 
     public init(
-        job: JobRef, fileName: String, fileSHA256: String, fileSize: UInt64, content: [UInt8] = [], sourcePath: String = "",
+        job: JobRef, fileName: String, fileSHA256: String, fileSize: UInt64, content: [UInt8] = [],
+        sourcePath: String = "",
         settings: TransformSettings = .init(), leaseTimeoutMs: UInt32
     ) {
         self.job = job

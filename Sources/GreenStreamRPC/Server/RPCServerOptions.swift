@@ -36,8 +36,10 @@ public struct RPCServerOptions: Sendable {
     ///   - transport: NNG settings; `nil` for defaults sized from `maxParkedPolls`.
     public init(
         clusterToken: String, supportedVersions: ClosedRange<UInt32> = currentProtocolVersion...currentProtocolVersion,
-        maxParkedPolls: Int = 128, retryAfterMs: UInt32 = 1000, maxReplyBytes: Int = ReplyServerOptions.defaultMaxMessageBytes,
-        dedupeEntries: Int = 4096, dedupeBytes: Int = 256 << 20, limits: WireLimits = .init(), transport: ReplyServerOptions? = nil
+        maxParkedPolls: Int = 128, retryAfterMs: UInt32 = 1000,
+        maxReplyBytes: Int = ReplyServerOptions.defaultMaxMessageBytes,
+        dedupeEntries: Int = 4096, dedupeBytes: Int = 256 << 20, limits: WireLimits = .init(),
+        transport: ReplyServerOptions? = nil
     ) {
         precondition(!clusterToken.isEmpty, "RPCServerOptions: the cluster token must not be empty")
         precondition(maxParkedPolls >= 0 && dedupeEntries > 0, "RPCServerOptions: bad limits")
@@ -52,6 +54,7 @@ public struct RPCServerOptions: Sendable {
         self.transport = transport ?? ReplyServerOptions(contexts: maxParkedPolls + 128)
         precondition(
             self.transport.contexts > maxParkedPolls,
-            "RPCServerOptions: transport.contexts (\(self.transport.contexts)) must exceed maxParkedPolls (\(maxParkedPolls))")
+            "RPCServerOptions: transport.contexts (\(self.transport.contexts)) must exceed maxParkedPolls (\(maxParkedPolls))"
+        )
     }
 }

@@ -41,7 +41,9 @@ final class ReplyCache: Sendable {
 
     /// The reply for `key`: the remembered one, or `compute()`'s (remembered if it says so).
     /// - Returns: the reply and whether it was a repeat.
-    func reply(for key: String, compute: @escaping @Sendable () async -> Computed) async -> (bytes: [UInt8], repeated: Bool) {
+    func reply(for key: String, compute: @escaping @Sendable () async -> Computed) async -> (
+        bytes: [UInt8], repeated: Bool
+    ) {
         let (slot, repeated) = state.withLock { s -> (Slot, Bool) in
             if let slot = s.slots[key] { return (slot, true) }
             let slot = Slot(Task { await compute() }, sequence: s.nextSequence)
@@ -51,7 +53,11 @@ final class ReplyCache: Sendable {
             return (slot, false)
         }
         // Cancellation comes only from server shutdown, so it may end the shared task.
-        let result = await withTaskCancellationHandler { await slot.task.value } onCancel: { slot.task.cancel() }
+        let result = await withTaskCancellationHandler {
+            await slot.task.value
+        } onCancel: {
+            slot.task.cancel()
+        }
         if !repeated { settle(key, slot: slot, size: result.remember ? result.bytes.count : nil) }
         return (result.bytes, repeated)
     }

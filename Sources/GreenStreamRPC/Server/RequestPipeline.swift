@@ -18,7 +18,8 @@ struct RequestPipeline: Sendable {
         } catch let error as WireError {
             let id = codec.peekRequestID(request.bytes) ?? ""
             logger.warning(
-                "refused undecodable request", metadata: ["pipe": "\(request.pipeID)", "request_id": "\(id)", "error": "\(error)"])
+                "refused undecodable request",
+                metadata: ["pipe": "\(request.pipeID)", "request_id": "\(id)", "error": "\(error)"])
             let code: RPCError.Code = if case .missingBody = error { .unknownRequest } else { .invalidRequest }
             return encodeError(RPCError(code, error.description), requestID: id)
         } catch {
@@ -35,7 +36,8 @@ struct RequestPipeline: Sendable {
             return (encodeReply(body, requestID: header.requestID), remember: !Self.isTransient(body))
         }
         if result.repeated {
-            logger.debug("answered a resent request from its remembered reply", metadata: ["request_id": "\(header.requestID)"])
+            logger.debug(
+                "answered a resent request from its remembered reply", metadata: ["request_id": "\(header.requestID)"])
         }
         return result.bytes
     }
@@ -52,14 +54,18 @@ struct RequestPipeline: Sendable {
             let why = header.clusterToken.isEmpty ? "missing" : "wrong"
             logger.warning(
                 "refused request with \(why) cluster token",
-                metadata: ["pipe": "\(pipeID)", "client_id": "\(header.clientID)", "call": "\(call)", "request_id": "\(header.requestID)"])
+                metadata: [
+                    "pipe": "\(pipeID)", "client_id": "\(header.clientID)", "call": "\(call)",
+                    "request_id": "\(header.requestID)",
+                ])
             return RPCError(.unauthenticated, "\(why) cluster token")
         }
         guard options.supportedVersions.contains(header.protocolVersion) else {
             let range = options.supportedVersions
             return RPCError(
                 .unsupportedVersion,
-                "client speaks protocol version \(header.protocolVersion); this server supports \(range.lowerBound)…\(range.upperBound)")
+                "client speaks protocol version \(header.protocolVersion); this server supports \(range.lowerBound)…\(range.upperBound)"
+            )
         }
         guard (1...128).contains(header.requestID.utf8.count) else {
             return RPCError(.invalidRequest, "request_id must be 1–128 bytes, got \(header.requestID.utf8.count)")
@@ -94,7 +100,9 @@ struct RequestPipeline: Sendable {
             guard bytes.count <= options.maxReplyBytes else {
                 logger.error("reply too large", metadata: ["request_id": "\(requestID)", "bytes": "\(bytes.count)"])
                 return encodeError(
-                    RPCError(.messageTooLarge, "reply of \(bytes.count) bytes exceeds the limit of \(options.maxReplyBytes) bytes"),
+                    RPCError(
+                        .messageTooLarge,
+                        "reply of \(bytes.count) bytes exceeds the limit of \(options.maxReplyBytes) bytes"),
                     requestID: requestID)
             }
             return bytes

@@ -30,7 +30,10 @@ struct Harness {
     /// Everything the server logged.
     let logs = Locked([String]())
 
-    init(_ endpoint: Endpoint, url: String? = nil, options: RPCServerOptions? = nil, mutualTLS: Bool = false, service: TestService = TestService()) throws {
+    init(
+        _ endpoint: Endpoint, url: String? = nil, options: RPCServerOptions? = nil, mutualTLS: Bool = false,
+        service: TestService = TestService()
+    ) throws {
         self.endpoint = endpoint
         self.service = service
         var options = options ?? RPCServerOptions(clusterToken: testToken)
@@ -38,33 +41,47 @@ struct Harness {
         if let certificates {
             options.transport.tls =
                 mutualTLS
-                ? .mutualServer(certificateFile: certificates.serverCert, privateKeyFile: certificates.serverKey, caFile: certificates.caCert)
-                : TLSConfiguration(certificateFile: certificates.serverCert, privateKeyFile: certificates.serverKey, peerVerification: .none)
+                ? .mutualServer(
+                    certificateFile: certificates.serverCert, privateKeyFile: certificates.serverKey,
+                    caFile: certificates.caCert)
+                : TLSConfiguration(
+                    certificateFile: certificates.serverCert, privateKeyFile: certificates.serverKey,
+                    peerVerification: .none)
         }
-        server = try RPCServer(listeningOn: url ?? endpoint.listenURL(), options: options, service: service, logger: CapturedLogs.logger(into: logs))
+        server = try RPCServer(
+            listeningOn: url ?? endpoint.listenURL(), options: options, service: service,
+            logger: CapturedLogs.logger(into: logs))
     }
 
     /// A client of this server; TLS clients trust the test CA and, by default, present a client certificate.
     func client(
-        token: String = testToken, clientCertificate: Bool = true, timeout: Duration = .seconds(20), resend: Duration? = .seconds(5),
+        token: String = testToken, clientCertificate: Bool = true, timeout: Duration = .seconds(20),
+        resend: Duration? = .seconds(5),
         maxRequestBytes: Int = ReplyServerOptions.defaultMaxMessageBytes
     ) throws -> RPCClient {
-        var transport = RequestClientOptions(reconnectMinimum: .milliseconds(20), reconnectMaximum: .milliseconds(200), resendInterval: resend, timeout: timeout)
+        var transport = RequestClientOptions(
+            reconnectMinimum: .milliseconds(20), reconnectMaximum: .milliseconds(200), resendInterval: resend,
+            timeout: timeout)
         if let certificates {
             transport.tls =
                 clientCertificate
-                ? TLSConfiguration(certificateFile: certificates.clientCert, privateKeyFile: certificates.clientKey, caFile: certificates.caCert, peerVerification: .required)
+                ? TLSConfiguration(
+                    certificateFile: certificates.clientCert, privateKeyFile: certificates.clientKey,
+                    caFile: certificates.caCert, peerVerification: .required)
                 : TLSConfiguration(caFile: certificates.caCert, peerVerification: .required)
         }
         return try RPCClient(
-            dialing: server.url, clusterToken: token, clientID: "test", options: RPCClientOptions(transport: transport, maxRequestBytes: maxRequestBytes))
+            dialing: server.url, clusterToken: token, clientID: "test",
+            options: RPCClientOptions(transport: transport, maxRequestBytes: maxRequestBytes))
     }
 
     /// A raw NNG client, for sending bytes the codec would never produce.
     func rawClient(resend: Duration? = nil, timeout: Duration = .seconds(5)) throws -> RequestClient {
         try RequestClient(
             dialing: server.url,
-            options: RequestClientOptions(reconnectMinimum: .milliseconds(20), reconnectMaximum: .milliseconds(200), resendInterval: resend, timeout: timeout))
+            options: RequestClientOptions(
+                reconnectMinimum: .milliseconds(20), reconnectMaximum: .milliseconds(200), resendInterval: resend,
+                timeout: timeout))
     }
 }
 

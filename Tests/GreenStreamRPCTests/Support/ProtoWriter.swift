@@ -38,7 +38,9 @@ struct ProtoWriter {
     }
 
     /// A request envelope: a valid header plus whatever `body` writes.
-    static func request(token: String = "t0ken", clientID: [UInt8] = Array("test".utf8), _ body: (inout ProtoWriter) -> Void) -> [UInt8] {
+    static func request(
+        token: String = "t0ken", clientID: [UInt8] = Array("test".utf8), _ body: (inout ProtoWriter) -> Void
+    ) -> [UInt8] {
         var w = ProtoWriter()
         w.message(1) { h in
             h.string(1, "req-1")

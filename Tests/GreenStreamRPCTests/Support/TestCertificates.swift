@@ -25,18 +25,24 @@ struct TestCertificates: Sendable {
         func path(_ name: String) -> String { "\(dir)/\(name)" }
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n"
             .write(toFile: path("server.ext"), atomically: true, encoding: .utf8)
-        try "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n".write(toFile: path("client.ext"), atomically: true, encoding: .utf8)
+        try "extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n".write(
+            toFile: path("client.ext"), atomically: true, encoding: .utf8)
         try openssl(
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path("ca.key"), "-out", path("ca.crt"), "-days", "2", "-subj", "/CN=greenstream-test-ca",
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path("ca.key"), "-out", path("ca.crt"), "-days",
+            "2", "-subj", "/CN=greenstream-test-ca",
             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
         for (name, cn) in [("server", "127.0.0.1"), ("client", "greenstream-test-worker")] {
-            try openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("\(name).key"), "-out", path("\(name).csr"), "-subj", "/CN=\(cn)")
             try openssl(
-                "x509", "-req", "-in", path("\(name).csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"), "-CAcreateserial", "-out", path("\(name).crt"),
+                "req", "-newkey", "rsa:2048", "-nodes", "-keyout", path("\(name).key"), "-out", path("\(name).csr"),
+                "-subj", "/CN=\(cn)")
+            try openssl(
+                "x509", "-req", "-in", path("\(name).csr"), "-CA", path("ca.crt"), "-CAkey", path("ca.key"),
+                "-CAcreateserial", "-out", path("\(name).crt"),
                 "-days", "2", "-extfile", path("\(name).ext"))
         }
         return TestCertificates(
-            caCert: path("ca.crt"), serverCert: path("server.crt"), serverKey: path("server.key"), clientCert: path("client.crt"), clientKey: path("client.key"))
+            caCert: path("ca.crt"), serverCert: path("server.crt"), serverKey: path("server.key"),
+            clientCert: path("client.crt"), clientKey: path("client.key"))
     }
 
     private static func openssl(_ arguments: String...) throws {
@@ -50,7 +56,8 @@ struct TestCertificates: Sendable {
         let stderr = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw TestFailure("openssl \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
+            throw TestFailure(
+                "openssl \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
         }
     }
 }

@@ -26,7 +26,9 @@ final class TestService: RPCService {
                 if let job = offered.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
                     return .leaseJob(LeaseJobReply(assignment: job))
                 }
-                if ContinuousClock.now >= deadline || Task.isCancelled { return .leaseJob(LeaseJobReply(assignment: nil)) }
+                if ContinuousClock.now >= deadline || Task.isCancelled {
+                    return .leaseJob(LeaseJobReply(assignment: nil))
+                }
                 try? await Task.sleep(for: .milliseconds(5))
             }
         }
@@ -38,40 +40,63 @@ final class TestService: RPCService {
     static func answer(_ body: RPCRequest.Body) -> RPCReply.Body {
         switch body {
         case .registerWorker(let r):
-            return .registerWorker(RegisterWorkerReply(heartbeatIntervalMs: r.maxConcurrentJobs * 1000, maxLeaseWaitMs: 20_000, maxRequestBytes: UInt64(r.workerID.utf8.count)))
+            return .registerWorker(
+                RegisterWorkerReply(
+                    heartbeatIntervalMs: r.maxConcurrentJobs * 1000, maxLeaseWaitMs: 20_000,
+                    maxRequestBytes: UInt64(r.workerID.utf8.count)))
         case .leaseJob:
             return .leaseJob(LeaseJobReply(assignment: nil))
         case .heartbeat(let r):
-            return .heartbeat(HeartbeatReply(cancel: r.inFlight.filter { $0.stage == .encoding }.map(\.job), drain: r.inFlight.isEmpty))
+            return .heartbeat(
+                HeartbeatReply(
+                    cancel: r.inFlight.filter { $0.stage == .encoding }.map(\.job), drain: r.inFlight.isEmpty))
         case .reportResult(let r):
             switch r.outcome {
             case .success(let s):
-                return .reportResult(ReportResultReply(jobState: s.readings.count == s.readings.quality.count ? .succeeded : .running))
+                return .reportResult(
+                    ReportResultReply(jobState: s.readings.count == s.readings.quality.count ? .succeeded : .running))
             case .failure(let f):
                 return .reportResult(ReportResultReply(jobState: f.kind == .permanent ? .quarantined : .retrying))
             }
         case .listJobs(let r):
             let jobs = (0..<Int64(r.limit)).map { i in
                 JobSummary(
-                    jobID: r.beforeJobID - 1 - i, state: r.state ?? .pending, attempts: 1, fileName: "f\(i).csv", createdAtUs: i, updatedAtUs: i + 1)
+                    jobID: r.beforeJobID - 1 - i, state: r.state ?? .pending, attempts: 1, fileName: "f\(i).csv",
+                    createdAtUs: i, updatedAtUs: i + 1)
             }
             return .listJobs(ListJobsReply(jobs: jobs, nextBeforeJobID: jobs.last?.jobID ?? 0))
         case .showJob(let r):
             return .showJob(
                 ShowJobReply(
-                    job: JobSummary(jobID: r.jobID, state: .succeeded, attempts: 1, fileName: "job\(r.jobID).csv", createdAtUs: r.jobID, updatedAtUs: r.jobID),
-                    fileSHA256: String(r.jobID, radix: 16), fileSize: UInt64(truncatingIfNeeded: r.jobID), rejectCounts: [.invalidUnit: 1],
-                    attempts: [AttemptRecord(attempt: 1, workerID: "w", startedAtUs: 1, endedAtUs: 2, outcome: "succeeded")]))
+                    job: JobSummary(
+                        jobID: r.jobID, state: .succeeded, attempts: 1, fileName: "job\(r.jobID).csv",
+                        createdAtUs: r.jobID, updatedAtUs: r.jobID),
+                    fileSHA256: String(r.jobID, radix: 16), fileSize: UInt64(truncatingIfNeeded: r.jobID),
+                    rejectCounts: [.invalidUnit: 1],
+                    attempts: [
+                        AttemptRecord(attempt: 1, workerID: "w", startedAtUs: 1, endedAtUs: 2, outcome: "succeeded")
+                    ]))
         case .retryJobs(let r):
-            return .retryJobs(RetryJobsReply(retriedJobIDs: r.jobIDs.isEmpty ? [Int64(r.error.utf8.count)] : r.jobIDs.reversed()))
+            return .retryJobs(
+                RetryJobsReply(retriedJobIDs: r.jobIDs.isEmpty ? [Int64(r.error.utf8.count)] : r.jobIDs.reversed()))
         case .listWorkers:
-            return .listWorkers(ListWorkersReply(workers: [WorkerInfo(workerID: "w1", hostname: "h", softwareVersion: "1", address: "a", registeredAtUs: 1, lastHeartbeatUs: 2)]))
+            return .listWorkers(
+                ListWorkersReply(workers: [
+                    WorkerInfo(
+                        workerID: "w1", hostname: "h", softwareVersion: "1", address: "a", registeredAtUs: 1,
+                        lastHeartbeatUs: 2)
+                ]))
         case .ingestFile(let r):
-            return .ingestFile(IngestFileReply(jobID: Int64(r.content.count), state: r.fileName.hasPrefix("dup") ? .duplicate : .pending))
+            return .ingestFile(
+                IngestFileReply(
+                    jobID: Int64(r.content.count), state: r.fileName.hasPrefix("dup") ? .duplicate : .pending))
         case .stats:
             return .stats(StatsReply(jobsByState: [.running: 2], readingsStored: 10, workersAlive: 1, parkedPolls: 0))
         case .peakHours(let r):
-            return .peakHours(PeakHoursReply(day: r.day, gridTimeZone: "UTC", hours: (0..<r.top).map { PeakHour(hourStartUs: Int64($0), meters: $0, loadKW: Double($0)) }))
+            return .peakHours(
+                PeakHoursReply(
+                    day: r.day, gridTimeZone: "UTC",
+                    hours: (0..<r.top).map { PeakHour(hourStartUs: Int64($0), meters: $0, loadKW: Double($0)) }))
         }
     }
 }
