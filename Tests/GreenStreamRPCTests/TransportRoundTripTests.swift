@@ -88,6 +88,20 @@ struct TransportRoundTripTests {
         #expect(harness.service.count("ingest_file") == 2)
     }
 
+    @Test("NNG's automatic resends of a slow call run it only once", arguments: [Endpoint.tcp, .ipc])
+    func resendsRunOnce(endpoint: Endpoint) async throws {
+        let harness = try Harness(endpoint)
+        defer { harness.server.close() }
+        // Resend every 100 ms while the call takes 800 ms: NNG sends about 8 copies.
+        let client = try harness.client(resend: .milliseconds(100))
+        defer { client.close() }
+        let reply = try await client.peakHours(PeakHoursRequest(day: "slow", top: 2))
+        #expect(reply.day == "slow" && reply.hours.count == 2)
+        #expect(harness.service.count("peak_hours") == 1)
+        let resent = harness.logs.withLock { $0 }.filter { $0.contains("answered a resent request") }
+        #expect(resent.count >= 3, "NNG resent the request and the copies were answered from the cache")
+    }
+
     @Test("Connections joining and leaving reach the application as pipe events with the peer address")
     func serverPipeEvents() async throws {
         let harness = try Harness(.tcp)

@@ -33,6 +33,7 @@ final class TestService: RPCService {
             }
         }
         if case .showJob(let r) = body, r.jobID < 0 { throw RPCError(.notFound, "job \(r.jobID) does not exist") }
+        if case .peakHours(let r) = body, r.day == "slow" { try? await Task.sleep(for: .milliseconds(800)) }
         return Self.answer(body)
     }
 
