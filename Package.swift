@@ -74,6 +74,8 @@ let package = Package(
         .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore"]),
         .testTarget(name: "GreenStreamStoreTests", dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore"]),
-        .testTarget(name: "GreenStreamRPCTests", dependencies: ["GreenStreamRPC", "NNG", "GreenStreamCore"]),
+        .testTarget(
+            name: "GreenStreamRPCTests",
+            dependencies: ["GreenStreamRPC", "NNG", "GreenStreamCore", .product(name: "Logging", package: "swift-log")]),
     ]
 )

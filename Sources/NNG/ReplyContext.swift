@@ -24,12 +24,14 @@ final class ReplyContext: @unchecked Sendable {
     private var aio: OpaquePointer?
     private let state = Locked(State())
     private let handler: ServerHandler
+    private let sendTimeout: Int32
 
-    init(socket: nng_socket, handler: @escaping ServerHandler) throws {
+    init(socket: nng_socket, sendTimeout: Duration, handler: @escaping ServerHandler) throws {
         var ctx = nng_ctx()
         try NngError.check(nng_ctx_open(&ctx, socket), "nng_ctx_open")
         self.ctx = ctx
         self.handler = handler
+        self.sendTimeout = sendTimeout.nngMilliseconds
         var aio: OpaquePointer?
         let arg = Unmanaged.passUnretained(self).toOpaque()
         try NngError.check(nng_aio_alloc(&aio, replyContextCallback, arg), "nng_aio_alloc")
@@ -39,6 +41,12 @@ final class ReplyContext: @unchecked Sendable {
     /// Arms the first receive.
     func start() {
         state.withLock { $0.phase = .receiving }
+        armReceive()
+    }
+
+    /// Receives wait as long as it takes; only sends have a deadline.
+    private func armReceive() {
+        nng_aio_set_timeout(aio, Int32(NNG_DURATION_INFINITE))
         nng_ctx_recv(ctx, aio)
     }
 
@@ -54,7 +62,7 @@ final class ReplyContext: @unchecked Sendable {
                 if rv == Int32(NNG_ECLOSED.rawValue) {
                     state.withLock { $0.phase = .stopped }
                 } else {
-                    nng_ctx_recv(ctx, aio)
+                    armReceive()
                 }
                 return
             }
@@ -78,7 +86,7 @@ final class ReplyContext: @unchecked Sendable {
                 nng_msg_free(msg)
             }
             state.withLock { $0.phase = .receiving }
-            nng_ctx_recv(ctx, aio)
+            armReceive()
         case .stopped:
             if let msg = nng_aio_get_msg(aio) {
                 nng_aio_set_msg(aio, nil)
@@ -103,12 +111,14 @@ final class ReplyContext: @unchecked Sendable {
         guard nng_msg_alloc(&msg, reply.count) == 0, let msg else {
             // Out of memory: give up on this request (the client times out or resends) and keep serving.
             state.withLock { $0.phase = .receiving }
-            nng_ctx_recv(ctx, aio)
+            armReceive()
             return
         }
         if !reply.isEmpty {
             reply.withUnsafeBytes { nng_msg_body(msg).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         }
+        // A peer that stops reading must not hold the context forever.
+        nng_aio_set_timeout(aio, sendTimeout)
         nng_aio_set_msg(aio, msg)
         nng_ctx_send(ctx, aio)
     }

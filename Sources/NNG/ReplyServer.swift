@@ -33,7 +33,7 @@ public final class ReplyServer: @unchecked Sendable {
         do {
             pipeSource.register(on: socket)
             for _ in 0..<options.contexts {
-                contexts.append(try ReplyContext(socket: socket, handler: handler))
+                contexts.append(try ReplyContext(socket: socket, sendTimeout: options.sendTimeout, handler: handler))
             }
             contexts.forEach { $0.start() }
             try NngError.check(nng_listener_create(&listener, socket, url), "nng_listener_create(\(url))")

@@ -14,18 +14,24 @@ public struct ReplyServerOptions: Sendable {
     public var contexts: Int
     /// TLS settings, required for `tls+tcp://` URLs and ignored for others.
     public var tls: TLSConfiguration?
+    /// How long a reply may wait for a peer that does not read before it is dropped
+    /// and the context serves again (default 10 s).
+    public var sendTimeout: Duration
 
     /// - Parameters:
     ///   - maxMessageBytes: receive limit in bytes (default 64 MiB).
     ///   - contexts: concurrent requests (default 256).
     ///   - tls: TLS settings for `tls+tcp://` listeners.
+    ///   - sendTimeout: deadline for delivering one reply.
     public init(
-        maxMessageBytes: Int = defaultMaxMessageBytes, contexts: Int = defaultContexts, tls: TLSConfiguration? = nil
+        maxMessageBytes: Int = defaultMaxMessageBytes, contexts: Int = defaultContexts, tls: TLSConfiguration? = nil,
+        sendTimeout: Duration = .seconds(10)
     ) {
         precondition(maxMessageBytes > 0 && contexts > 0, "ReplyServerOptions: limits must be positive")
         self.maxMessageBytes = maxMessageBytes
         self.contexts = contexts
         self.tls = tls
+        self.sendTimeout = sendTimeout
     }
 }
 
