@@ -114,4 +114,28 @@ struct RestartAndRobustnessTests {
         await #expect(throws: NngError.self) { try await withoutCert.stats() }
         #expect(harness.service.count("stats") == 1)
     }
+
+    @Test("R-R-3 a TLS client that does not trust the server's CA never reaches the service")
+    func untrustedServerIsRefused() async throws {
+        let harness = try Harness(.tls)
+        defer { harness.server.close() }
+        let certs = try #require(harness.certificates)
+        // The client's own certificate is not a CA for the server certificate.
+        let options = RPCClientOptions(
+            transport: RequestClientOptions(
+                reconnectMinimum: .milliseconds(20), timeout: .seconds(2),
+                tls: TLSConfiguration(caFile: certs.clientCert, peerVerification: .required)))
+        let client = try RPCClient(dialing: harness.server.url, clusterToken: testToken, options: options)
+        defer { client.close() }
+        await #expect(throws: NngError.self) { try await client.stats() }
+        #expect(harness.service.totalCalls == 0)
+    }
+
+    @Test("A tls+tcp listener without TLS settings is a clear error")
+    func tlsListenerNeedsSettings() {
+        #expect(throws: TransportError.tlsConfigurationMissing(url: "tls+tcp://127.0.0.1:0")) {
+            try ReplyServer(listeningOn: "tls+tcp://127.0.0.1:0") { _ in [] }
+        }
+        #expect(throws: NngError.self) { try ReplyServer(listeningOn: "bogus://nowhere") { _ in [] } }
+    }
 }

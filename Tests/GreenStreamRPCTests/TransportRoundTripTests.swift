@@ -119,5 +119,6 @@ struct TransportRoundTripTests {
         #expect(events[0].pipeID == events[1].pipeID)
         #expect(events[0].remoteAddress.hasPrefix("127.0.0.1:"))
         #expect(events[1].remoteAddress == events[0].remoteAddress)
+        #expect(harness.service.pipeIDs == [events[0].pipeID], "requests name the pipe the events name")
     }
 }

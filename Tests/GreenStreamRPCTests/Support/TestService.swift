@@ -10,6 +10,10 @@ import NNG
 final class TestService: RPCService {
     private let calls = Locked([String: Int]())
     private let offered = Locked([JobAssignment]())
+    private let pipes = Locked(Set<UInt32>())
+
+    /// The connections requests arrived on (``RequestContext/pipeID``).
+    var pipeIDs: Set<UInt32> { pipes.withLock { $0 } }
 
     /// How often each call reached the service.
     func count(_ name: String) -> Int { calls.withLock { $0[name, default: 0] } }
@@ -20,6 +24,7 @@ final class TestService: RPCService {
 
     func handle(_ body: RPCRequest.Body, context: RequestContext) async throws -> RPCReply.Body {
         calls.withLock { $0[body.name, default: 0] += 1 }
+        pipes.withLock { _ = $0.insert(context.pipeID) }
         if case .leaseJob(let poll) = body {
             let deadline = ContinuousClock.now.advanced(by: .milliseconds(poll.waitMs))
             while true {
