@@ -20,7 +20,14 @@ struct TestCertificates: Sendable {
     }
 
     private static func make() throws -> TestCertificates {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gs-rpc-certs-\(getpid())").path
+        let tmp = FileManager.default.temporaryDirectory
+        // Remove the directories of earlier test processes that have exited.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("gs-rpc-certs-") {
+            if let pid = Int32(name.dropFirst("gs-rpc-certs-".count)), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
+            }
+        }
+        let dir = tmp.appendingPathComponent("gs-rpc-certs-\(getpid())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         func path(_ name: String) -> String { "\(dir)/\(name)" }
         try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n"
