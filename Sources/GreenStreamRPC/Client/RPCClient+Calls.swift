@@ -35,6 +35,20 @@ extension RPCClient {
         return r
     }
 
+    /// `report_result` for a result of any size: splits it into parts no larger than
+    /// `maxPartBytes` (default: the client's `maxRequestBytes`; pass the coordinator's
+    /// `RegisterWorkerReply.maxRequestBytes`) and sends them in order.
+    /// - Returns: the reply to the last part.
+    public func reportResultInParts(_ request: ReportResultRequest, maxPartBytes: Int? = nil) async throws
+        -> ReportResultReply
+    {
+        var last: ReportResultReply?
+        for part in ResultParts.split(request, maxPartBytes: maxPartBytes ?? maxRequestBytes) {
+            last = try await reportResult(part)
+        }
+        return last!
+    }
+
     /// `list_jobs`.
     public func listJobs(_ request: ListJobsRequest) async throws -> ListJobsReply {
         guard case .listJobs(let r) = try await call(.listJobs(request)) else {

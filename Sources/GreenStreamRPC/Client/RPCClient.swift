@@ -6,6 +6,8 @@ import NNG
 ///
 /// Safe to use from many tasks at once; each call has its own REQ context.
 public final class RPCClient: Sendable {
+    /// The request size limit from the options.
+    public var maxRequestBytes: Int { options.maxRequestBytes }
     /// Connections made and lost.
     public var pipeEvents: AsyncStream<PipeEvent> { transport.pipeEvents }
 

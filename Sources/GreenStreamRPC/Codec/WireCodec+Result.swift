@@ -11,6 +11,8 @@ extension WireCodec {
             greenstream__v1__report_result_request__init)
         m.pointee.worker_id = try a.string(r.workerID, field: "report_result.worker_id")
         m.pointee.job = encode(r.job, a)
+        m.pointee.part = r.part
+        m.pointee.part_count = r.partCount
         switch r.outcome {
         case .success(let s):
             m.pointee.outcome_case = GREENSTREAM__V1__REPORT_RESULT_REQUEST__OUTCOME_SUCCESS
@@ -44,7 +46,7 @@ extension WireCodec {
         return ReportResultRequest(
             workerID: try text(m.pointee.worker_id, "report_result.worker_id"),
             job: decode(try required(m.pointee.job, "report_result.job")),
-            outcome: outcome)
+            outcome: outcome, part: m.pointee.part, partCount: max(1, m.pointee.part_count))
     }
 
     private func encode(_ s: JobSuccess, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__JobSuccess> {
@@ -82,6 +84,8 @@ extension WireCodec {
         ) { p, file in
             p.pointee.utc_date = try a.string(file.utcDate, field: "archive_files.utc_date")
             p.pointee.parquet = a.bytes(file.parquet)
+            p.pointee.offset = file.offset
+            p.pointee.total_size = file.totalSize
         }
         return m
     }
@@ -107,8 +111,17 @@ extension WireCodec {
         let archive = try messageList(
             s.n_archive_files, s.archive_files, limit: limits.maxArchiveFiles, "success.archive_files"
         ) { p in
-            ArchiveFile(
-                utcDate: try text(p.pointee.utc_date, "archive_files.utc_date"), parquet: bytes(p.pointee.parquet))
+            let piece = bytes(p.pointee.parquet)
+            let (offset, total) = (p.pointee.offset, p.pointee.total_size)
+            // proto3 sends no total_size for an empty file; anything else must lie inside the file.
+            let empty = total == 0 && offset == 0 && piece.isEmpty
+            guard empty || (offset <= total && UInt64(piece.count) <= total - offset) else {
+                throw WireError.valueOutOfRange(
+                    field: "archive_files.offset", value: "\(offset)+\(piece.count) of \(total)")
+            }
+            return ArchiveFile(
+                utcDate: try text(p.pointee.utc_date, "archive_files.utc_date"), parquet: piece, offset: offset,
+                totalSize: total)
         }
         return JobSuccess(
             counts: counts,

@@ -21,16 +21,32 @@ public struct RowCounts: Sendable, Equatable {
     }
 }
 
-/// `greenstream.v1.ArchiveFile`: the Parquet file of one UTC date (R-P-1).
+/// `greenstream.v1.ArchiveFile`: the Parquet file of one UTC date (R-P-1), or a
+/// byte range of it in a result sent in parts (``ResultParts``).
 public struct ArchiveFile: Sendable, Equatable {
     /// "YYYY-MM-DD".
     public var utcDate: String
+    /// The file's bytes starting at ``offset``.
     public var parquet: [UInt8]
+    /// Where ``parquet`` starts in the file; 0 for a whole file.
+    public var offset: UInt64
+    /// Size of the complete file.
+    public var totalSize: UInt64
 
-    public init(utcDate: String, parquet: [UInt8]) {
+    /// - Parameters:
+    ///   - utcDate: "YYYY-MM-DD".
+    ///   - parquet: the file's bytes, or a range of them.
+    ///   - offset: where `parquet` starts (0 for a whole file).
+    ///   - totalSize: size of the whole file; defaults to `parquet.count` (a whole file).
+    public init(utcDate: String, parquet: [UInt8], offset: UInt64 = 0, totalSize: UInt64? = nil) {
         self.utcDate = utcDate
         self.parquet = parquet
+        self.offset = offset
+        self.totalSize = totalSize ?? UInt64(parquet.count)
     }
+
+    /// True when this holds the complete file.
+    public var isWhole: Bool { offset == 0 && UInt64(parquet.count) == totalSize }
 }
 
 /// `greenstream.v1.JobSuccess`: everything the coordinator commits for a job.
@@ -86,11 +102,23 @@ public struct ReportResultRequest: Sendable, Equatable {
     public var workerID: String
     public var job: JobRef
     public var outcome: Outcome
+    /// Index of this request among the result's parts (0-based).
+    public var part: UInt32
+    /// Number of parts; 1 when the whole result is in this request.
+    public var partCount: UInt32
 
-    public init(workerID: String, job: JobRef, outcome: Outcome) {
+    /// - Parameters:
+    ///   - workerID: the reporting worker.
+    ///   - job: job and attempt from the assignment.
+    ///   - outcome: success payload or failure.
+    ///   - part: index among the parts (see ``ResultParts``).
+    ///   - partCount: number of parts; 1 for a whole result.
+    public init(workerID: String, job: JobRef, outcome: Outcome, part: UInt32 = 0, partCount: UInt32 = 1) {
         self.workerID = workerID
         self.job = job
         self.outcome = outcome
+        self.part = part
+        self.partCount = partCount
     }
 }
 

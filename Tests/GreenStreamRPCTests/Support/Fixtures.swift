@@ -58,6 +58,18 @@ enum Fixtures {
                 ])),
         .reportResult(ReportResultRequest(workerID: "host-a/1234", job: job, outcome: .success(success))),
         .reportResult(
+            ReportResultRequest(
+                workerID: "w", job: job,
+                outcome: .success(
+                    JobSuccess(
+                        counts: RowCounts(
+                            rowsRead: 0, measuredRows: 0, interpolatedRows: 0, rejectedRows: 0, synthesisedSlots: 0),
+                        rejectCounts: [:], rejects: [], readings: ReadingBatch(),
+                        archiveFiles: [
+                            ArchiveFile(utcDate: "2024-03-31", parquet: [1, 2, 3], offset: 1000, totalSize: 5000)
+                        ])),
+                part: 2, partCount: 5)),
+        .reportResult(
             ReportResultRequest(workerID: "w", job: job, outcome: .failure(JobFailure(.missingColumn("unit"))))),
         .reportResult(
             ReportResultRequest(

@@ -22,7 +22,8 @@ struct TestCertificates: Sendable {
     private static func make() throws -> TestCertificates {
         let tmp = FileManager.default.temporaryDirectory
         // Remove the directories of earlier test processes that have exited.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? [] where name.hasPrefix("gs-rpc-certs-") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []
+        where name.hasPrefix("gs-rpc-certs-") {
             if let pid = Int32(name.dropFirst("gs-rpc-certs-".count)), kill(pid, 0) != 0, errno == ESRCH {
                 try? FileManager.default.removeItem(at: tmp.appendingPathComponent(name))
             }

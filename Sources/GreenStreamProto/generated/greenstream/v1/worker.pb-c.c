@@ -1735,7 +1735,7 @@ const ProtobufCMessageDescriptor greenstream__v1__reading_columns__descriptor =
   (ProtobufCMessageInit) greenstream__v1__reading_columns__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor greenstream__v1__archive_file__field_descriptors[2] =
+static const ProtobufCFieldDescriptor greenstream__v1__archive_file__field_descriptors[4] =
 {
   {
     "utc_date",
@@ -1761,15 +1761,41 @@ static const ProtobufCFieldDescriptor greenstream__v1__archive_file__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "offset",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Greenstream__V1__ArchiveFile, offset),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_size",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Greenstream__V1__ArchiveFile, total_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned greenstream__v1__archive_file__field_indices_by_name[] = {
+  2,   /* field[2] = offset */
   1,   /* field[1] = parquet */
+  3,   /* field[3] = total_size */
   0,   /* field[0] = utc_date */
 };
 static const ProtobufCIntRange greenstream__v1__archive_file__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor greenstream__v1__archive_file__descriptor =
 {
@@ -1779,7 +1805,7 @@ const ProtobufCMessageDescriptor greenstream__v1__archive_file__descriptor =
   "Greenstream__V1__ArchiveFile",
   "greenstream.v1",
   sizeof(Greenstream__V1__ArchiveFile),
-  2,
+  4,
   greenstream__v1__archive_file__field_descriptors,
   greenstream__v1__archive_file__field_indices_by_name,
   1,  greenstream__v1__archive_file__number_ranges,
@@ -1940,7 +1966,7 @@ const ProtobufCMessageDescriptor greenstream__v1__job_failure__descriptor =
   (ProtobufCMessageInit) greenstream__v1__job_failure__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor greenstream__v1__report_result_request__field_descriptors[4] =
+static const ProtobufCFieldDescriptor greenstream__v1__report_result_request__field_descriptors[6] =
 {
   {
     "worker_id",
@@ -1990,17 +2016,43 @@ static const ProtobufCFieldDescriptor greenstream__v1__report_result_request__fi
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "part",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Greenstream__V1__ReportResultRequest, part),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "part_count",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Greenstream__V1__ReportResultRequest, part_count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned greenstream__v1__report_result_request__field_indices_by_name[] = {
   3,   /* field[3] = failure */
   1,   /* field[1] = job */
+  4,   /* field[4] = part */
+  5,   /* field[5] = part_count */
   2,   /* field[2] = success */
   0,   /* field[0] = worker_id */
 };
 static const ProtobufCIntRange greenstream__v1__report_result_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor greenstream__v1__report_result_request__descriptor =
 {
@@ -2010,7 +2062,7 @@ const ProtobufCMessageDescriptor greenstream__v1__report_result_request__descrip
   "Greenstream__V1__ReportResultRequest",
   "greenstream.v1",
   sizeof(Greenstream__V1__ReportResultRequest),
-  4,
+  6,
   greenstream__v1__report_result_request__field_descriptors,
   greenstream__v1__report_result_request__field_indices_by_name,
   1,  greenstream__v1__report_result_request__number_ranges,

@@ -353,7 +353,8 @@ struct  Greenstream__V1__ReadingColumns
 
 
 /*
- * One archive file of the job (R-P-1): the Parquet bytes for one UTC date.
+ * One archive file of the job (R-P-1): the Parquet bytes for one UTC date, or a
+ * piece of them when the file does not fit one message (see ReportResultRequest.part).
  */
 struct  Greenstream__V1__ArchiveFile
 {
@@ -363,13 +364,22 @@ struct  Greenstream__V1__ArchiveFile
    */
   char *utc_date;
   /*
-   * The complete Parquet file.
+   * The Parquet file's bytes [offset, offset + length); the whole file when offset
+   * is 0 and the length equals total_size.
    */
   ProtobufCBinaryData parquet;
+  /*
+   * Where these bytes start in the file.
+   */
+  uint64_t offset;
+  /*
+   * Size of the complete file in bytes.
+   */
+  uint64_t total_size;
 };
 #define GREENSTREAM__V1__ARCHIVE_FILE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&greenstream__v1__archive_file__descriptor) \
-    , (char *)protobuf_c_empty_string, {0,NULL} }
+    , (char *)protobuf_c_empty_string, {0,NULL}, 0, 0 }
 
 
 struct  Greenstream__V1__JobSuccess
@@ -427,6 +437,16 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(GREENSTREAM__V1__REPORT_RESULT_REQUEST__OUTCOME__CASE)
 } Greenstream__V1__ReportResultRequest__OutcomeCase;
 
+/*
+ * A result larger than the coordinator's receive limit is sent as `part_count`
+ * requests (part = 0 … part_count-1, same job and attempt, each with its own
+ * request id). Each part carries a JobSuccess holding a disjoint, in-order slice:
+ * part 0 alone carries `counts` and `reject_counts`; `rejects` and the reading rows
+ * are split into contiguous runs; an archive file may be split into byte ranges
+ * (ArchiveFile.offset), whose pieces appear in order. Concatenating the parts in
+ * part order gives the whole result. The coordinator answers every part but the
+ * last it receives with job_state RUNNING, and commits once it holds all parts.
+ */
 struct  Greenstream__V1__ReportResultRequest
 {
   ProtobufCMessage base;
@@ -435,6 +455,14 @@ struct  Greenstream__V1__ReportResultRequest
    * The job and attempt from the JobAssignment.
    */
   Greenstream__V1__JobRef *job;
+  /*
+   * This request's index among the parts of the result (0-based).
+   */
+  uint32_t part;
+  /*
+   * How many parts the result has; 0 or 1 = the whole result is in this request.
+   */
+  uint32_t part_count;
   Greenstream__V1__ReportResultRequest__OutcomeCase outcome_case;
   union {
     Greenstream__V1__JobSuccess *success;
@@ -443,7 +471,7 @@ struct  Greenstream__V1__ReportResultRequest
 };
 #define GREENSTREAM__V1__REPORT_RESULT_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&greenstream__v1__report_result_request__descriptor) \
-    , (char *)protobuf_c_empty_string, NULL, GREENSTREAM__V1__REPORT_RESULT_REQUEST__OUTCOME__NOT_SET, {0} }
+    , (char *)protobuf_c_empty_string, NULL, 0, 0, GREENSTREAM__V1__REPORT_RESULT_REQUEST__OUTCOME__NOT_SET, {0} }
 
 
 struct  Greenstream__V1__ReportResultReply
