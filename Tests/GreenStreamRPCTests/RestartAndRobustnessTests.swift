@@ -27,6 +27,21 @@ struct RestartAndRobustnessTests {
         #expect(events.withLock { $0 }.filter { $0 == .added }.count >= 2)
     }
 
+    @Test("A client created before its server exists dials in the background and connects when it comes up")
+    func clientStartedBeforeServer() async throws {
+        let probe = try Harness(.tcp)
+        let url = probe.server.url
+        probe.server.close()
+        let transport = RequestClientOptions(reconnectMinimum: .milliseconds(20), reconnectMaximum: .milliseconds(100))
+        let client = try RPCClient(dialing: url, clusterToken: testToken, options: RPCClientOptions(transport: transport))
+        defer { client.close() }
+        let call = Task { try await client.showJob(id: 5) }
+        try await Task.sleep(for: .milliseconds(300))
+        let harness = try Harness(.tcp, url: url)
+        defer { harness.server.close() }
+        #expect(try await call.value.job.jobID == 5)
+    }
+
     @Test(
         "R-R-4 garbage, truncated and unknown messages get error replies; the server keeps serving",
         arguments: [Endpoint.tcp, .tls])
