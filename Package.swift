@@ -44,7 +44,7 @@ let package = Package(
         ),
 
         // MARK: RPC (NNG + protobuf-c)
-        .target(name: "GreenStreamProto", dependencies: ["CProtobufC"]),
+        .target(name: "GreenStreamProto", dependencies: ["CProtobufC"], publicHeadersPath: "generated/include"),
         .target(name: "NNG", dependencies: ["CNNG", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "GreenStreamRPC",
@@ -66,7 +66,8 @@ let package = Package(
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
         .executableTarget(name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet"]),
         .executableTarget(name: "bench-hotstore", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres"]),
-        .executableTarget(name: "bench-rpc", dependencies: ["GreenStreamRPC", "NNG"]),
+        .executableTarget(
+            name: "bench-rpc", dependencies: ["GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
 
         // MARK: Tests
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
@@ -74,6 +75,8 @@ let package = Package(
         .testTarget(name: "GreenStreamCLITests", dependencies: ["greenstream"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "greenstream"]),
         .testTarget(name: "GreenStreamStoreTests", dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore"]),
-        .testTarget(name: "GreenStreamRPCTests", dependencies: ["GreenStreamRPC", "NNG", "GreenStreamCore"]),
+        .testTarget(
+            name: "GreenStreamRPCTests",
+            dependencies: ["GreenStreamRPC", "NNG", "GreenStreamCore", .product(name: "Logging", package: "swift-log")]),
     ]
 )

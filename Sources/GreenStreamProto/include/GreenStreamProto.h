@@ -1,2 +1,0 @@
-#pragma once
-int greenstream_proto_placeholder(void);

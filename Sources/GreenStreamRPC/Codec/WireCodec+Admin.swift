@@ -1,0 +1,204 @@
+import GreenStreamProto
+
+// admin.proto: the gsctl calls.
+extension WireCodec {
+    func encode(_ r: ListJobsRequest, _ a: CArena) -> UnsafeMutablePointer<Greenstream__V1__ListJobsRequest> {
+        let m: UnsafeMutablePointer<Greenstream__V1__ListJobsRequest> = a.message(
+            greenstream__v1__list_jobs_request__init)
+        m.pointee.state = wire(r.state)
+        m.pointee.limit = r.limit
+        m.pointee.before_job_id = r.beforeJobID
+        return m
+    }
+
+    func decode(_ m: UnsafeMutablePointer<Greenstream__V1__ListJobsRequest>) throws -> ListJobsRequest {
+        ListJobsRequest(
+            state: try optionalEnumValue(m.pointee.state, "list_jobs.state"), limit: m.pointee.limit,
+            beforeJobID: m.pointee.before_job_id)
+    }
+
+    private func fill(_ p: UnsafeMutablePointer<Greenstream__V1__JobSummary>, _ j: JobSummary, _ a: CArena) throws {
+        p.pointee.job_id = j.jobID
+        p.pointee.state = wire(j.state)
+        p.pointee.attempts = j.attempts
+        p.pointee.file_name = try a.string(j.fileName, field: "job.file_name")
+        p.pointee.rows_stored = j.rowsStored
+        p.pointee.rows_interpolated = j.rowsInterpolated
+        p.pointee.rows_rejected = j.rowsRejected
+        p.pointee.worker_id = try a.string(j.workerID, field: "job.worker_id")
+        p.pointee.created_at_us = j.createdAtUs
+        p.pointee.updated_at_us = j.updatedAtUs
+        p.pointee.error = try a.string(j.error, field: "job.error")
+    }
+
+    private func decode(_ p: UnsafeMutablePointer<Greenstream__V1__JobSummary>) throws -> JobSummary {
+        let j = p.pointee
+        return JobSummary(
+            jobID: j.job_id, state: try enumValue(j.state, "job.state"), attempts: j.attempts,
+            fileName: try text(j.file_name, "job.file_name"),
+            rowsStored: j.rows_stored, rowsInterpolated: j.rows_interpolated, rowsRejected: j.rows_rejected,
+            workerID: try text(j.worker_id, "job.worker_id"), createdAtUs: j.created_at_us,
+            updatedAtUs: j.updated_at_us,
+            error: try text(j.error, "job.error"))
+    }
+
+    func encode(_ r: ListJobsReply, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__ListJobsReply> {
+        let m: UnsafeMutablePointer<Greenstream__V1__ListJobsReply> = a.message(greenstream__v1__list_jobs_reply__init)
+        (m.pointee.n_jobs, m.pointee.jobs) = try a.messages(r.jobs, greenstream__v1__job_summary__init) { p, j in
+            try fill(p, j, a)
+        }
+        m.pointee.next_before_job_id = r.nextBeforeJobID
+        return m
+    }
+
+    func decode(_ m: UnsafeMutablePointer<Greenstream__V1__ListJobsReply>) throws -> ListJobsReply {
+        let jobs = try messageList(m.pointee.n_jobs, m.pointee.jobs, limit: limits.maxListItems, "list_jobs.jobs") {
+            try decode($0)
+        }
+        return ListJobsReply(jobs: jobs, nextBeforeJobID: m.pointee.next_before_job_id)
+    }
+
+    func encode(_ r: ShowJobReply, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__ShowJobReply> {
+        let m: UnsafeMutablePointer<Greenstream__V1__ShowJobReply> = a.message(greenstream__v1__show_job_reply__init)
+        let job: UnsafeMutablePointer<Greenstream__V1__JobSummary> = a.message(greenstream__v1__job_summary__init)
+        try fill(job, r.job, a)
+        m.pointee.job = job
+        m.pointee.file_sha256 = try a.string(r.fileSHA256, field: "show_job.file_sha256")
+        m.pointee.file_size = r.fileSize
+        (m.pointee.n_reject_counts, m.pointee.reject_counts) = encodeRejectCounts(r.rejectCounts, a)
+        (m.pointee.n_attempts, m.pointee.attempts) = try a.messages(r.attempts, greenstream__v1__attempt_record__init) {
+            p, t in
+            p.pointee.attempt = t.attempt
+            p.pointee.worker_id = try a.string(t.workerID, field: "attempts.worker_id")
+            p.pointee.started_at_us = t.startedAtUs
+            p.pointee.ended_at_us = t.endedAtUs
+            p.pointee.outcome = try a.string(t.outcome, field: "attempts.outcome")
+            p.pointee.error = try a.string(t.error, field: "attempts.error")
+        }
+        return m
+    }
+
+    func decode(_ m: UnsafeMutablePointer<Greenstream__V1__ShowJobReply>) throws -> ShowJobReply {
+        let s = m.pointee
+        let attempts = try messageList(s.n_attempts, s.attempts, limit: limits.maxListItems, "show_job.attempts") { p in
+            AttemptRecord(
+                attempt: p.pointee.attempt, workerID: try text(p.pointee.worker_id, "attempts.worker_id"),
+                startedAtUs: p.pointee.started_at_us,
+                endedAtUs: p.pointee.ended_at_us, outcome: try text(p.pointee.outcome, "attempts.outcome"),
+                error: try text(p.pointee.error, "attempts.error"))
+        }
+        return ShowJobReply(
+            job: try decode(required(s.job, "show_job.job")),
+            fileSHA256: try text(s.file_sha256, "show_job.file_sha256"),
+            fileSize: s.file_size,
+            rejectCounts: try decodeRejectCounts(s.n_reject_counts, s.reject_counts, "show_job.reject_counts"),
+            attempts: attempts)
+    }
+
+    func encode(_ r: RetryJobsRequest, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__RetryJobsRequest> {
+        let m: UnsafeMutablePointer<Greenstream__V1__RetryJobsRequest> = a.message(
+            greenstream__v1__retry_jobs_request__init)
+        (m.pointee.n_job_ids, m.pointee.job_ids) = a.copy(r.jobIDs)
+        m.pointee.state = wire(r.state)
+        m.pointee.error = try a.string(r.error, field: "retry_jobs.error")
+        return m
+    }
+
+    func decode(_ m: UnsafeMutablePointer<Greenstream__V1__RetryJobsRequest>) throws -> RetryJobsRequest {
+        RetryJobsRequest(
+            jobIDs: try list(m.pointee.n_job_ids, m.pointee.job_ids, limit: limits.maxListItems, "retry_jobs.job_ids") {
+                $0
+            },
+            state: try optionalEnumValue(m.pointee.state, "retry_jobs.state"),
+            error: try text(m.pointee.error, "retry_jobs.error"))
+    }
+
+    func encode(_ r: ListWorkersReply, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__ListWorkersReply> {
+        let m: UnsafeMutablePointer<Greenstream__V1__ListWorkersReply> = a.message(
+            greenstream__v1__list_workers_reply__init)
+        (m.pointee.n_workers, m.pointee.workers) = try a.messages(r.workers, greenstream__v1__worker_info__init) {
+            p, w in
+            p.pointee.worker_id = try a.string(w.workerID, field: "workers.worker_id")
+            p.pointee.hostname = try a.string(w.hostname, field: "workers.hostname")
+            p.pointee.software_version = try a.string(w.softwareVersion, field: "workers.software_version")
+            p.pointee.address = try a.string(w.address, field: "workers.address")
+            p.pointee.registered_at_us = w.registeredAtUs
+            p.pointee.last_heartbeat_us = w.lastHeartbeatUs
+            (p.pointee.n_in_flight, p.pointee.in_flight) = a.messages(w.inFlight, greenstream__v1__job_ref__init) {
+                q, ref in
+                q.pointee.job_id = ref.jobID
+                q.pointee.attempt = ref.attempt
+            }
+        }
+        return m
+    }
+
+    func decode(_ m: UnsafeMutablePointer<Greenstream__V1__ListWorkersReply>) throws -> ListWorkersReply {
+        let workers = try messageList(
+            m.pointee.n_workers, m.pointee.workers, limit: limits.maxListItems, "list_workers.workers"
+        ) { p in
+            let w = p.pointee
+            return WorkerInfo(
+                workerID: try text(w.worker_id, "workers.worker_id"),
+                hostname: try text(w.hostname, "workers.hostname"),
+                softwareVersion: try text(w.software_version, "workers.software_version"),
+                address: try text(w.address, "workers.address"),
+                registeredAtUs: w.registered_at_us, lastHeartbeatUs: w.last_heartbeat_us,
+                inFlight: try messageList(w.n_in_flight, w.in_flight, limit: limits.maxListItems, "workers.in_flight") {
+                    decode($0)
+                })
+        }
+        return ListWorkersReply(workers: workers)
+    }
+
+    func encode(_ r: StatsReply, _ a: CArena) -> UnsafeMutablePointer<Greenstream__V1__StatsReply> {
+        let m: UnsafeMutablePointer<Greenstream__V1__StatsReply> = a.message(greenstream__v1__stats_reply__init)
+        let states = r.jobsByState.sorted { $0.key.rawValue < $1.key.rawValue }
+        (m.pointee.n_jobs_by_state, m.pointee.jobs_by_state) = a.messages(states, greenstream__v1__state_count__init) {
+            p, entry in
+            p.pointee.state = wire(entry.key)
+            p.pointee.count = entry.value
+        }
+        m.pointee.readings_stored = r.readingsStored
+        m.pointee.workers_alive = r.workersAlive
+        m.pointee.parked_polls = r.parkedPolls
+        return m
+    }
+
+    func decode(_ m: UnsafeMutablePointer<Greenstream__V1__StatsReply>) throws -> StatsReply {
+        var byState: [JobState: UInt64] = [:]
+        let entries = try messageList(
+            m.pointee.n_jobs_by_state, m.pointee.jobs_by_state, limit: 64, "stats.jobs_by_state"
+        ) { p in
+            (try enumValue(p.pointee.state, "stats.jobs_by_state.state") as JobState, p.pointee.count)
+        }
+        for (state, count) in entries { byState[state, default: 0] &+= count }
+        return StatsReply(
+            jobsByState: byState, readingsStored: m.pointee.readings_stored, workersAlive: m.pointee.workers_alive,
+            parkedPolls: m.pointee.parked_polls)
+    }
+
+    func encode(_ r: PeakHoursReply, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__PeakHoursReply> {
+        let m: UnsafeMutablePointer<Greenstream__V1__PeakHoursReply> = a.message(
+            greenstream__v1__peak_hours_reply__init)
+        m.pointee.day = try a.string(r.day, field: "peak_hours.day")
+        m.pointee.grid_time_zone = try a.string(r.gridTimeZone, field: "peak_hours.grid_time_zone")
+        (m.pointee.n_hours, m.pointee.hours) = a.messages(r.hours, greenstream__v1__peak_hour__init) { p, h in
+            p.pointee.hour_start_us = h.hourStartUs
+            p.pointee.meters = h.meters
+            p.pointee.load_kw = h.loadKW
+        }
+        return m
+    }
+
+    func decode(_ m: UnsafeMutablePointer<Greenstream__V1__PeakHoursReply>) throws -> PeakHoursReply {
+        let hours = try messageList(m.pointee.n_hours, m.pointee.hours, limit: limits.maxListItems, "peak_hours.hours")
+        { p in
+            PeakHour(hourStartUs: p.pointee.hour_start_us, meters: p.pointee.meters, loadKW: p.pointee.load_kw)
+        }
+        return PeakHoursReply(
+            day: try text(m.pointee.day, "peak_hours.day"),
+            gridTimeZone: try text(m.pointee.grid_time_zone, "peak_hours.grid_time_zone"),
+            hours: hours)
+    }
+}

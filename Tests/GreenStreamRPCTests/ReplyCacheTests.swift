@@ -1,0 +1,48 @@
+import NNG
+import Testing
+
+@testable import GreenStreamRPC
+
+@Suite("ReplyCache: idempotent answers to resent requests")
+struct ReplyCacheTests {
+    @Test("A duplicate that arrives while the first copy runs shares its result")
+    func inFlightDuplicateShares() async {
+        let cache = ReplyCache(maxEntries: 10, maxBytes: 1 << 20)
+        let runs = Locked(0)
+        async let a = cache.reply(for: "k") {
+            runs.withLock { $0 += 1 }
+            try? await Task.sleep(for: .milliseconds(100))
+            return ([1, 2, 3], true)
+        }
+        try? await Task.sleep(for: .milliseconds(20))
+        async let b = cache.reply(for: "k") {
+            runs.withLock { $0 += 1 }
+            return ([9], true)
+        }
+        let (first, second) = await (a, b)
+        #expect(first.bytes == [1, 2, 3] && !first.repeated)
+        #expect(second.bytes == [1, 2, 3] && second.repeated)
+        #expect(runs.withLock { $0 } == 1)
+    }
+
+    @Test("A transient reply is not remembered, so a retry runs again")
+    func transientRepliesAreForgotten() async {
+        let cache = ReplyCache(maxEntries: 10, maxBytes: 1 << 20)
+        _ = await cache.reply(for: "k") { ([0], false) }
+        let again = await cache.reply(for: "k") { ([1], true) }
+        #expect(again.bytes == [1] && !again.repeated)
+        #expect(await cache.reply(for: "k") { ([2], true) }.bytes == [1])
+        #expect(cache.count == 1)
+    }
+
+    @Test("Oldest replies are evicted beyond the entry and byte budgets")
+    func evictsOldestFirst() async {
+        let cache = ReplyCache(maxEntries: 2, maxBytes: 10)
+        for key in ["a", "b", "c"] { _ = await cache.reply(for: key) { ([1], true) } }
+        #expect(cache.count == 2)
+        #expect(await cache.reply(for: "a") { ([7], true) }.bytes == [7], "a was evicted and runs again")
+        #expect(await cache.reply(for: "c") { ([8], true) }.repeated)
+        _ = await cache.reply(for: "big") { ([UInt8](repeating: 0, count: 10), true) }
+        #expect(cache.count == 1, "the 10-byte reply pushes the others out of the 10-byte budget")
+    }
+}
