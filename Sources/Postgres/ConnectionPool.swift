@@ -32,6 +32,7 @@ public final class ConnectionPool: @unchecked Sendable {
     }
 
     /// Lends a connection to `body` and takes it back afterwards.
+    @discardableResult
     public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let connection = try checkOut()
         defer { checkIn(connection) }
@@ -42,6 +43,7 @@ public final class ConnectionPool: @unchecked Sendable {
     /// the server aborted it for a deadlock or serialisation failure, or when `retryIf` says so.
     /// - Parameters:
     ///   - maxAttempts: total runs before the last error is thrown.
+    @discardableResult
     public func withTransaction<T>(
         _ isolation: PostgresConnection.IsolationLevel = .readCommitted, maxAttempts: Int = 8,
         retryIf: (PostgresError) -> Bool = { _ in false },
