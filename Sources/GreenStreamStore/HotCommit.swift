@@ -26,6 +26,13 @@ public struct HotCommitStats: Sendable, Equatable {
     public var keptNewer: Int
     /// Transaction runs needed (more than 1 after deadlocks or serialisation failures).
     public var transactionRuns: Int
+
+    public init(inserted: Int, replaced: Int, keptNewer: Int, transactionRuns: Int) {
+        self.inserted = inserted
+        self.replaced = replaced
+        self.keptNewer = keptNewer
+        self.transactionRuns = transactionRuns
+    }
 }
 
 /// The outcome of ``HotStore/commit(_:)``.
