@@ -33,7 +33,9 @@ CREATE TABLE meter_hourly (
     meter_id   bigint NOT NULL,
     hour_start timestamptz NOT NULL,
     kw_sum     double precision NOT NULL,
-    readings   integer NOT NULL CHECK (readings > 0),
+    -- >= 0, not > 0: an upsert that only corrects values proposes a 0 count, and CHECK runs
+    -- on the proposed row before ON CONFLICT merges it into the existing one.
+    readings   integer NOT NULL CHECK (readings >= 0),
     PRIMARY KEY (meter_id, hour_start)
 );
 CREATE INDEX meter_hourly_hour ON meter_hourly (hour_start);
@@ -44,6 +46,7 @@ SELECT hour_start,
        count(*)::integer                          AS meters,
        sum(kw_sum / readings)::double precision   AS load_kw
 FROM meter_hourly
+WHERE readings > 0
 GROUP BY hour_start;
 
 -- R-F-3: hours of each grid-zone day ranked by load (1 = the peak hour).
