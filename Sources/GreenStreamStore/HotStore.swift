@@ -20,30 +20,31 @@ public final class HotStore: Sendable {
         self.afterCopyChunk = afterCopyChunk
     }
 
-    /// Commits one attempt's readings in one transaction (R-H-3): fence check, binary COPY into
-    /// a staging table, a keyed insert of new instants, an update of instants stored by lower job
-    /// ids (the higher job id wins whatever the commit order, R-H-1), the rollup deltas for every
-    /// touched (meter, hour) (R-H-2), and the job's `succeeded` state.
+    /// Commits one attempt's readings in one transaction (R-H-3): fence check, readings loaded by
+    /// binary COPY so that the higher job id wins for every instant whatever the commit order
+    /// (R-H-1), the rollup of every touched (meter, hour) brought up to date (R-H-2), and the
+    /// job's `succeeded` state — or nothing at all.
     ///
-    /// Runs at REPEATABLE READ so the stored values the rollup deltas subtract cannot change
-    /// underneath; a concurrent commit touching the same rows makes one of them fail with a
-    /// serialisation failure or deadlock, and that one is re-run from the start.
+    /// Two paths: when no stored reading lies inside any meter's time range in the batch (fresh
+    /// data, the common case) readings and rollup rows are COPYed straight into their tables;
+    /// otherwise the batch goes through a staging table and only colliding rows pay for an update.
+    /// Runs at REPEATABLE READ, so a concurrent commit that invalidates what this one read makes
+    /// one of them fail (serialisation failure, deadlock or unique violation) and re-run.
     /// - Throws: ``HotStoreError`` for a malformed batch; ``PostgresError`` when the server or the
     ///   connection fails (a sink error: nothing was committed); ``StoreError/jobNotFound(_:)``.
     public func commit(_ params: HotCommitParams) throws -> HotCommitResult {
-        let data = try Self.encodeStaging(params.readings)
-        let interpolated = params.readings.quality.reduce(0) { $0 + ($1 == .interpolated ? 1 : 0) }
-        let rejected = params.rejectCounts.values.reduce(0, +)
+        let batch = params.readings
+        let shape = try BatchShape(batch)
+        let interpolated = batch.quality.reduce(0) { $0 + ($1 == .interpolated ? 1 : 0) }
         let jobID = PostgresValue.int(params.lease.jobID)
         let attempt = PostgresValue.int(Int64(params.lease.attempt))
         var runs = 0
         return try pool.withTransaction(.repeatableRead, maxAttempts: 12, retryIf: { $0.isUniqueViolation }) { c in
             runs += 1
-            // Without these the planner may hash-join staging against all of readings once it is
+            // Without these the planner may hash-join a batch against all of readings once it is
             // large, so every load slows as the table grows (notes/postgres.md).
             try c.execute(unsafeSQL: "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
-            let job = try c.query(
-                "SELECT attempt, state::text AS state FROM jobs WHERE id = $1 FOR UPDATE", [jobID])
+            let job = try c.query("SELECT attempt, state::text AS state FROM jobs WHERE id = $1 FOR UPDATE", [jobID])
             guard !job.isEmpty else { throw StoreError.jobNotFound(params.lease.jobID) }
             let currentAttempt = Int32(try job.row(0).int("attempt"))
             let stateText = try job.row(0).string("state")
@@ -55,56 +56,65 @@ public final class HotStore: Sendable {
                 try markDuplicate(jobID: jobID, attempt: attempt, original: original, c)
                 return .duplicate(of: original)
             }
-
-            try c.execute(unsafeSQL: Self.createStagingSQL)
-            let pid = c.backendPID
-            try c.copyIn(Self.copyStagingSQL, data: data, afterChunk: afterCopyChunk.map { hook in { try hook(pid, $0) } })
-            let collisions = try c.query(
-                """
-                UPDATE gs_staging_readings s SET old_kw = r.kw, old_job = r.job_id
-                FROM readings r WHERE r.meter_id = s.meter_id AND r.ts = s.ts
-                """
-            ).affectedRows
-            let inserted = try c.query(
-                """
-                INSERT INTO readings (meter_id, ts, kw, quality, hour_of_day, is_peak_window, job_id)
-                SELECT meter_id, ts, kw, quality, hour_of_day, is_peak_window, $1
-                FROM gs_staging_readings WHERE old_job IS NULL
-                """, [jobID]
-            ).affectedRows
-            let replaced = try c.query(
-                """
-                UPDATE readings r
-                SET kw = s.kw, quality = s.quality, hour_of_day = s.hour_of_day,
-                    is_peak_window = s.is_peak_window, job_id = $1
-                FROM gs_staging_readings s
-                WHERE s.old_job < $1 AND r.meter_id = s.meter_id AND r.ts = s.ts
-                """, [jobID]
-            ).affectedRows
-            try c.query(
-                """
-                INSERT INTO meter_hourly AS m (meter_id, hour_start, kw_sum, readings)
-                SELECT meter_id,
-                       gs_hour_start(ts, (SELECT value FROM store_settings WHERE key = 'grid_time_zone')),
-                       sum(kw - coalesce(old_kw, 0)), count(*) FILTER (WHERE old_job IS NULL)
-                FROM gs_staging_readings
-                WHERE old_job IS NULL OR old_job < $1
-                GROUP BY 1, 2
-                ON CONFLICT (meter_id, hour_start) DO UPDATE
-                SET kw_sum = m.kw_sum + excluded.kw_sum, readings = m.readings + excluded.readings
-                """, [jobID])
+            var stats = HotCommitStats(inserted: batch.count, replaced: 0, keptNewer: 0, transactionRuns: runs)
+            if !batch.isEmpty {
+                let rowHourStart = try hourStarts(batch, shape, c)
+                if try anyStoredInRange(shape, c) {
+                    stats = try loadWithCollisions(batch, rowHourStart: rowHourStart, jobID: params.lease.jobID, c)
+                    stats.transactionRuns = runs
+                } else {
+                    try loadFresh(batch, shape: shape, rowHourStart: rowHourStart, jobID: params.lease.jobID, c)
+                }
+            }
             try c.query(
                 """
                 UPDATE jobs SET state = 'succeeded', stored_rows = $2, interpolated_rows = $3, rejected_rows = $4,
                                 reject_counts = $5::jsonb, lease_expires_at = NULL, finished_at = now(), updated_at = now()
                 WHERE id = $1
                 """,
-                [jobID, .int(Int64(params.readings.count)), .int(Int64(interpolated)), .int(Int64(rejected)),
-                 .text(RejectCounts.encode(params.rejectCounts))])
+                [jobID, .int(Int64(batch.count)), .int(Int64(interpolated)),
+                 .int(Int64(params.rejectCounts.values.reduce(0, +))), .text(RejectCounts.encode(params.rejectCounts))])
             try closeAttempt(jobID: jobID, attempt: attempt, outcome: "succeeded", c)
-            return .committed(
-                HotCommitStats(inserted: inserted, replaced: replaced, keptNewer: collisions - replaced, transactionRuns: runs))
+            return .committed(stats)
         }
+    }
+
+    /// The grid-hour start of every row, asked of PostgreSQL once per distinct instant so the
+    /// store and any SQL over `readings` agree on the time zone rules.
+    private func hourStarts(_ batch: ReadingBatch, _ shape: BatchShape, _ c: PostgresConnection) throws -> [Int64] {
+        let result = try c.query(
+            """
+            SELECT gs_to_unix_micros(gs_hour_start(gs_from_unix_micros(u.ts),
+                       (SELECT value FROM store_settings WHERE key = 'grid_time_zone'))) AS hour_start
+            FROM unnest($1::bigint[]) WITH ORDINALITY AS u(ts, n)
+            ORDER BY u.n
+            """, [.int64Array(shape.distinctTs)])
+        guard result.rows.count == shape.distinctTs.count else {
+            throw StoreError.corruptRow("hour starts: asked \(shape.distinctTs.count), got \(result.rows.count)")
+        }
+        var hourOf: [Int64: Int64] = [:]
+        hourOf.reserveCapacity(shape.distinctTs.count)
+        for (ts, row) in zip(shape.distinctTs, result.rows) {
+            guard let text = row[0], let hour = Int64(text) else { throw StoreError.corruptRow("hour start \(row)") }
+            hourOf[ts] = hour
+        }
+        return batch.ts.map { hourOf[$0] ?? Int64.min }
+    }
+
+    /// Whether any stored reading of a batch meter lies within that meter's first…last instant:
+    /// one index range probe per meter.
+    private func anyStoredInRange(_ shape: BatchShape, _ c: PostgresConnection) throws -> Bool {
+        try c.query(
+            """
+            SELECT EXISTS (
+                SELECT 1 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS b(meter_id, lo, hi)
+                WHERE EXISTS (
+                    SELECT 1 FROM readings r
+                    WHERE r.meter_id = b.meter_id AND r.ts BETWEEN gs_from_unix_micros(b.lo) AND gs_from_unix_micros(b.hi)
+                )
+            ) AS overlap
+            """, [.int64Array(shape.meters), .int64Array(shape.firstTs), .int64Array(shape.lastTs)]
+        ).row(0).bool("overlap")
     }
 
     /// The succeeded job with the same content, if any (R-J-2).

@@ -55,10 +55,12 @@ final class PQHandle {
         defer { for p in values { p?.deallocate() } }
         for (i, value) in params.enumerated() {
             let bytes: [UInt8]
-            switch value {
-            case .null: continue
-            case .bytes(let b): bytes = b; formats[i] = 1
-            default: bytes = value.textBytes ?? []
+            if case .null = value { continue }
+            if let binary = value.binaryBytes {
+                bytes = binary
+                formats[i] = 1
+            } else {
+                bytes = value.textBytes ?? []
             }
             // Text parameters must be NUL-terminated; binary ones use the length.
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)

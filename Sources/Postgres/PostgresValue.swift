@@ -10,11 +10,15 @@ public enum PostgresValue: Sendable, Equatable {
     case bool(Bool)
     /// Sent in binary format; the parameter should be `bytea`.
     case bytes([UInt8])
+    /// A one-dimensional `bigint[]` without NULLs, sent in binary format (no text to build or parse).
+    case int64Array([Int64])
+    /// A one-dimensional `double precision[]` without NULLs, sent in binary format.
+    case doubleArray([Double])
 
     /// The text-format wire representation, or `nil` for `.null` and binary values.
     var textBytes: [UInt8]? {
         switch self {
-        case .null, .bytes: nil
+        case .null, .bytes, .int64Array, .doubleArray: nil
         case .text(let s): Array(s.utf8)
         case .int(let v): Array(String(v).utf8)
         case .double(let v):
@@ -38,4 +42,36 @@ extension Optional where Wrapped == String {
 extension Optional where Wrapped == Int64 {
     /// `.int` or `.null`.
     public var postgresValue: PostgresValue { map(PostgresValue.int) ?? .null }
+}
+
+extension PostgresValue {
+    /// The binary-format wire representation, or `nil` for values sent as text.
+    var binaryBytes: [UInt8]? {
+        switch self {
+        case .bytes(let b): b
+        case .int64Array(let values): Self.arrayBytes(elementOID: 20, values.map(\.bigEndian))
+        case .doubleArray(let values): Self.arrayBytes(elementOID: 701, values.map(\.bitPattern.bigEndian))
+        default: nil
+        }
+    }
+
+    /// `array_send` layout: ndim, has-null flag, element type OID, then per dimension its length
+    /// and lower bound, then per element a 4-byte length and the element's binary value.
+    private static func arrayBytes<T: FixedWidthInteger>(elementOID: Int32, _ bigEndianValues: [T]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(20 + bigEndianValues.count * (4 + MemoryLayout<T>.size))
+        func put(_ v: Int32) { withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) } }
+        put(bigEndianValues.isEmpty ? 0 : 1)
+        put(0)
+        put(elementOID)
+        if !bigEndianValues.isEmpty {
+            put(Int32(bigEndianValues.count))
+            put(1)
+        }
+        for v in bigEndianValues {
+            put(Int32(MemoryLayout<T>.size))
+            withUnsafeBytes(of: v) { out.append(contentsOf: $0) }
+        }
+        return out
+    }
 }
