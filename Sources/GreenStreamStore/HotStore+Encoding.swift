@@ -1,15 +1,15 @@
 import GreenStreamCore
 import Postgres
 
-/// Binary COPY streams for the commit's two paths. Plain loops over the batch's columns.
+/// Binary COPY streams for the commit. Plain loops over the batch's columns.
 extension HotStore {
     private static let measuredText = Array(Quality.measured.name.utf8)
     private static let interpolatedText = Array(Quality.interpolated.name.utf8)
 
-    /// Rows for `COPY readings` (all seven columns), used when nothing in the batch collides.
-    static func encodeReadings(_ batch: ReadingBatch, jobID: Int64) -> [UInt8] {
-        var buffer = BinaryCopyBuffer(reservingCapacity: batch.count * 80)
-        for i in 0..<batch.count {
+    /// Rows `rows` of the batch for `COPY readings` (all seven columns).
+    static func encodeReadings(_ batch: ReadingBatch, rows: [Int], jobID: Int64) -> [UInt8] {
+        var buffer = BinaryCopyBuffer(reservingCapacity: rows.count * 80)
+        for i in rows {
             buffer.beginRow(fieldCount: 7)
             appendReading(&buffer, batch, i)
             buffer.appendInt64(jobID)
@@ -18,27 +18,15 @@ extension HotStore {
         return buffer.bytes
     }
 
-    /// Rows for the staging table of the collision path: the six reading columns and the grid hour.
-    static func encodeStaging(_ batch: ReadingBatch, rowHourStart: [Int64]) -> [UInt8] {
-        var buffer = BinaryCopyBuffer(reservingCapacity: batch.count * 84)
-        for i in 0..<batch.count {
-            buffer.beginRow(fieldCount: 7)
-            appendReading(&buffer, batch, i)
-            buffer.appendTimestamp(unixMicros: rowHourStart[i])
-        }
-        buffer.finish()
-        return buffer.bytes
-    }
-
-    /// Rows for `COPY meter_hourly`, the groups in `indices`.
-    static func encodeHourly(_ rollup: HourlyRollup, indices: [Int]) -> [UInt8] {
-        var buffer = BinaryCopyBuffer(reservingCapacity: indices.count * 46)
-        for g in indices {
+    /// Rows for `COPY meter_hourly`: the groups in `groups`, which must not exist yet.
+    static func encodeHourly(_ rollup: HourlyRollup, groups: [Int]) -> [UInt8] {
+        var buffer = BinaryCopyBuffer(reservingCapacity: groups.count * 46)
+        for g in groups {
             buffer.beginRow(fieldCount: 4)
             buffer.appendInt64(rollup.meterID[g])
             buffer.appendTimestamp(unixMicros: rollup.hourStart[g])
-            buffer.appendDouble(rollup.kwSum[g])
-            buffer.appendInt32(rollup.readings[g])
+            buffer.appendDouble(rollup.kwDelta[g])
+            buffer.appendInt32(rollup.countDelta[g])
         }
         buffer.finish()
         return buffer.bytes

@@ -25,9 +25,8 @@ public final class HotStore: Sendable {
     /// (R-H-1), the rollup of every touched (meter, hour) brought up to date (R-H-2), and the
     /// job's `succeeded` state — or nothing at all.
     ///
-    /// Two paths: when no stored reading lies inside any meter's time range in the batch (fresh
-    /// data, the common case) readings and rollup rows are COPYed straight into their tables;
-    /// otherwise the batch goes through a staging table and only colliding rows pay for an update.
+    /// New instants and new rollup rows go in by binary COPY; only instants and hours that are
+    /// already stored pay for a keyed update (see ``load(_:shape:rowHourStart:jobID:_:)``).
     /// Runs at REPEATABLE READ, so a concurrent commit that invalidates what this one read makes
     /// one of them fail (serialisation failure, deadlock or unique violation) and re-run.
     /// - Throws: ``HotStoreError`` for a malformed batch; ``PostgresError`` when the server or the
@@ -59,12 +58,8 @@ public final class HotStore: Sendable {
             var stats = HotCommitStats(inserted: batch.count, replaced: 0, keptNewer: 0, transactionRuns: runs)
             if !batch.isEmpty {
                 let rowHourStart = try hourStarts(batch, shape, c)
-                if try anyStoredInRange(shape, c) {
-                    stats = try loadWithCollisions(batch, rowHourStart: rowHourStart, jobID: params.lease.jobID, c)
-                    stats.transactionRuns = runs
-                } else {
-                    try loadFresh(batch, shape: shape, rowHourStart: rowHourStart, jobID: params.lease.jobID, c)
-                }
+                stats = try load(batch, shape: shape, rowHourStart: rowHourStart, jobID: params.lease.jobID, c)
+                stats.transactionRuns = runs
             }
             try c.query(
                 """
@@ -99,22 +94,6 @@ public final class HotStore: Sendable {
             hourOf[ts] = hour
         }
         return batch.ts.map { hourOf[$0] ?? Int64.min }
-    }
-
-    /// Whether any stored reading of a batch meter lies within that meter's first…last instant:
-    /// one index range probe per meter.
-    private func anyStoredInRange(_ shape: BatchShape, _ c: PostgresConnection) throws -> Bool {
-        try c.query(
-            """
-            SELECT EXISTS (
-                SELECT 1 FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS b(meter_id, lo, hi)
-                WHERE EXISTS (
-                    SELECT 1 FROM readings r
-                    WHERE r.meter_id = b.meter_id AND r.ts BETWEEN gs_from_unix_micros(b.lo) AND gs_from_unix_micros(b.hi)
-                )
-            ) AS overlap
-            """, [.int64Array(shape.meters), .int64Array(shape.firstTs), .int64Array(shape.lastTs)]
-        ).row(0).bool("overlap")
     }
 
     /// The succeeded job with the same content, if any (R-J-2).

@@ -109,6 +109,29 @@ import Testing
         #expect(try db.int("SELECT count(*) FROM meter_hourly m WHERE readings <> (SELECT count(*) FROM readings r WHERE r.meter_id = m.meter_id AND r.ts >= m.hour_start AND r.ts < m.hour_start + interval '1 hour')") == 0)
     }
 
+    @Test("R-H-2 readings landing between stored ones, or sharing a boundary hour, update the existing hour rows")
+    func interleavedAndAdjacentFilesKeepTheRollupExact() throws {
+        let db = try TestDatabase()
+        func batch(_ job: Job, _ slots: [Int]) -> ReadingBatch {
+            var b = ReadingBatch()
+            for meter in Int64(1)...3 {
+                for slot in slots {
+                    let ts: Int64 = 1_767_225_600_000_000 + Int64(slot) * 300_000_000  // 5-minute slots
+                    b.append(meterID: meter, ts: ts, kw: Self.value(job: job.id, meter: meter, slot: slot), quality: .measured, hourOfDay: 0, isPeakWindow: false)
+                }
+            }
+            return b
+        }
+        let plan: [[Int]] = [Array(stride(from: 0, to: 30, by: 2)), Array(stride(from: 1, to: 30, by: 2)), Array(29..<50), [5, 60]]
+        for (i, slots) in plan.enumerated() {
+            let job = try db.makeRunningJob("part-\(i).csv")
+            _ = try db.hot.commit(HotCommitParams(lease: job.lease, readings: batch(job, slots)))
+            #expect(try Self.rollupMismatches(db, zone: "UTC") == 0, "after file \(i)")
+        }
+        #expect(try db.int("SELECT count(*) FROM readings") == 3 * 51)
+        #expect(try db.int("SELECT sum(readings) FROM meter_hourly") == 3 * 51)
+    }
+
     @Test("R-J-4 a stale attempt's commit is refused and changes nothing")
     func staleAttemptCommitIsFenced() throws {
         let db = try TestDatabase(configuration: JobStoreTests.instantRetries)
