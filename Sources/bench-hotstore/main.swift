@@ -32,12 +32,13 @@ struct Options {
     }
 }
 
-/// Batch `k`: `meters` meters × (rows / meters) 15-minute slots, a fresh time range per batch.
-func makeBatch(_ k: Int, _ options: Options, valueOffset: Double = 0) -> ReadingBatch {
+/// Batch `k`: `meters` meters × (rows / meters) 15-minute slots, a fresh time range per batch
+/// (or, with `firstSlot`, starting at that slot).
+func makeBatch(_ k: Int, _ options: Options, valueOffset: Double = 0, firstSlot: Int? = nil) -> ReadingBatch {
     let slots = options.rows / options.meters
     var batch = ReadingBatch()
     batch.reserveCapacity(options.meters * slots)
-    let start: Int64 = 1_767_225_600_000_000 + Int64(k * slots) * 900_000_000
+    let start: Int64 = 1_767_225_600_000_000 + Int64(firstSlot ?? k * slots) * 900_000_000
     for meter in 1...Int64(options.meters) {
         for slot in 0..<slots {
             let ts = start + Int64(slot) * 900_000_000
@@ -113,7 +114,7 @@ print("bench-hotstore: \(options.batches) batches × \(options.rows) readings (\
 
 struct Timings { var unindexed: [Double] = [], keyed: [Double] = [] }
 var timings = Timings()
-var commits: [Double] = [], corrections: [Double] = []
+var commits: [Double] = [], corrections: [Double] = [], boundaryShared: [Double] = []
 var rowsPerBatch = 0
 func claim(_ name: String) throws -> Job {
     let sha = Array("\(name)-\(getpid())".utf8.prefix(32)) + [UInt8](repeating: 7, count: max(0, 32 - "\(name)-\(getpid())".utf8.count))
@@ -147,6 +148,19 @@ for k in 0..<min(3, options.batches) {
         throw BenchServer.Failure(description: "correction \(k) did not replace every row: \(String(describing: result))")
     }
 }
+// Files whose ranges share one instant per meter with the previous file (inclusive exports).
+let slotsPerBatch = options.rows / options.meters
+for j in 0..<min(3, options.batches) {
+    let first = (options.batches + 5) * slotsPerBatch + j * (slotsPerBatch - 1)
+    let batch = makeBatch(0, options, valueOffset: Double(j), firstSlot: first)
+    let job = try claim("shared-boundary-\(j).csv")
+    var result: HotCommitResult?
+    let time = try seconds { result = try hot.commit(HotCommitParams(lease: job.lease, readings: batch)) }
+    guard case .committed(let stats) = result, stats.inserted + stats.replaced == batch.count else {
+        throw BenchServer.Failure(description: "boundary batch \(j) did not commit cleanly: \(String(describing: result))")
+    }
+    if j > 0 { boundaryShared.append(time) }  // the first of the series has nothing to share
+}
 let mismatches = try pool.withConnection { c in
     try c.query(
         """
@@ -162,7 +176,8 @@ print("| load (same rows, same run) | batches | rows/s overall | rows/s median b
 print("| --- | ---: | ---: | ---: |")
 let unindexedRate = report("binary COPY, unindexed table", timings.unindexed, rows: rowsPerBatch)
 let keyedRate = report("binary COPY, table with PRIMARY KEY (meter_id, ts)", timings.keyed, rows: rowsPerBatch)
-let commitRate = report("HotStore.commit, fresh readings (staging COPY + insert + rollup + job)", commits, rows: rowsPerBatch)
+let commitRate = report("HotStore.commit, fresh readings (range probe, COPY readings, rollup, job state)", commits, rows: rowsPerBatch)
+if !boundaryShared.isEmpty { _ = report("HotStore.commit, fresh but sharing each meter's boundary instant with the previous file", boundaryShared, rows: rowsPerBatch) }
 if !corrections.isEmpty { _ = report("HotStore.commit, corrections (every row replaces a stored one)", corrections, rows: rowsPerBatch) }
 print("")
 print(String(format: "hot commit / keyed COPY = %.2f (goal ≥ 0.5); / unindexed COPY = %.2f; goal 150k rows/s: %@", commitRate / keyedRate, commitRate / unindexedRate, commitRate >= 150_000 ? "met" : "missed"))
