@@ -28,21 +28,22 @@ struct BenchServer {
         _ = try? Self.run(["cluster/postgres.sh", "stop"], directory: ownedDirectory)
     }
 
+    /// Runs a command with `GS_PG_DIR` set and returns its standard output. Uses popen rather
+    /// than Foundation's Process, whose waitUntilExit was seen to hang here after the child exited.
     private static func run(_ arguments: [String], directory: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["bash"] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["GS_PG_DIR"] = directory
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(arguments.joined(separator: " ")) exited \(process.terminationStatus); run from the repository root")
+        setenv("GS_PG_DIR", directory, 1)
+        guard let pipe = popen("bash " + arguments.joined(separator: " "), "r") else {
+            throw Failure(description: "cannot run \(arguments.joined(separator: " "))")
         }
-        return String(decoding: data, as: UTF8.self)
+        var output = ""
+        var line = [CChar](repeating: 0, count: 4096)
+        while fgets(&line, Int32(line.count), pipe) != nil {
+            output += String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        let status = pclose(pipe)
+        guard status == 0 else {
+            throw Failure(description: "\(arguments.joined(separator: " ")) exited with status \(status); run from the repository root")
+        }
+        return output
     }
 }
