@@ -38,10 +38,14 @@ extension HotStore {
                     AS b(meter_id, ts, kw, q, h, p)
                 WHERE r.meter_id = b.meter_id AND r.ts = gs_from_unix_micros(b.ts) AND r.job_id < $1
                 """,
-                [.int(jobID), .int64Array(replaces.map { batch.meterID[$0] }), .int64Array(replaces.map { batch.ts[$0] }),
-                 .doubleArray(replaces.map { batch.kw[$0] }), .int64Array(replaces.map { Int64(batch.quality[$0].rawValue) }),
-                 .int64Array(replaces.map { Int64(batch.hourOfDay[$0]) }),
-                 .int64Array(replaces.map { batch.isPeakWindow[$0] ? 1 : 0 })]
+                [
+                    .int(jobID), .int64Array(replaces.map { batch.meterID[$0] }),
+                    .int64Array(replaces.map { batch.ts[$0] }),
+                    .doubleArray(replaces.map { batch.kw[$0] }),
+                    .int64Array(replaces.map { Int64(batch.quality[$0].rawValue) }),
+                    .int64Array(replaces.map { Int64(batch.hourOfDay[$0]) }),
+                    .int64Array(replaces.map { batch.isPeakWindow[$0] ? 1 : 0 }),
+                ]
             ).affectedRows
             // REPEATABLE READ raises 40001 rather than skip a row changed since our snapshot.
             guard updated == replaces.count else {
@@ -97,7 +101,8 @@ extension HotStore {
         let insert = (0..<rollup.count).filter { !exists[$0] }
         if let orphan = insert.first(where: { rollup.countDelta[$0] == 0 }) {
             // A replaced reading implies a stored one in that hour, hence a rollup row.
-            throw StoreError.corruptRow("no rollup row for meter \(rollup.meterID[orphan]) hour \(rollup.hourStart[orphan])")
+            throw StoreError.corruptRow(
+                "no rollup row for meter \(rollup.meterID[orphan]) hour \(rollup.hourStart[orphan])")
         }
         if !update.isEmpty {
             try c.query(
@@ -106,8 +111,11 @@ extension HotStore {
                 FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::bigint[]) AS b(meter_id, hour_start, kw_delta, count_delta)
                 WHERE m.meter_id = b.meter_id AND m.hour_start = gs_from_unix_micros(b.hour_start)
                 """,
-                [.int64Array(update.map { rollup.meterID[$0] }), .int64Array(update.map { rollup.hourStart[$0] }),
-                 .doubleArray(update.map { rollup.kwDelta[$0] }), .int64Array(update.map { Int64(rollup.countDelta[$0]) })])
+                [
+                    .int64Array(update.map { rollup.meterID[$0] }), .int64Array(update.map { rollup.hourStart[$0] }),
+                    .doubleArray(update.map { rollup.kwDelta[$0] }),
+                    .int64Array(update.map { Int64(rollup.countDelta[$0]) }),
+                ])
         }
         if !insert.isEmpty {
             try c.copyIn(

@@ -15,7 +15,9 @@ public final class HotStore: Sendable {
         self.afterCopyChunk = nil
     }
 
-    init(pool: ConnectionPool, afterCopyChunk: @escaping @Sendable (_ backendPID: Int32, _ bytesSent: Int) throws -> Void) {
+    init(
+        pool: ConnectionPool, afterCopyChunk: @escaping @Sendable (_ backendPID: Int32, _ bytesSent: Int) throws -> Void
+    ) {
         self.pool = pool
         self.afterCopyChunk = afterCopyChunk
     }
@@ -47,7 +49,9 @@ public final class HotStore: Sendable {
             guard !job.isEmpty else { throw StoreError.jobNotFound(params.lease.jobID) }
             let currentAttempt = Int32(try job.row(0).int("attempt"))
             let stateText = try job.row(0).string("state")
-            guard let state = JobState(rawValue: stateText) else { throw StoreError.corruptRow("job state \(stateText)") }
+            guard let state = JobState(rawValue: stateText) else {
+                throw StoreError.corruptRow("job state \(stateText)")
+            }
             guard currentAttempt == params.lease.attempt, state == .running else {
                 return .fenced(currentAttempt: currentAttempt, state: state)
             }
@@ -67,8 +71,11 @@ public final class HotStore: Sendable {
                                 reject_counts = $5::jsonb, lease_expires_at = NULL, finished_at = now(), updated_at = now()
                 WHERE id = $1
                 """,
-                [jobID, .int(Int64(batch.count)), .int(Int64(interpolated)),
-                 .int(Int64(params.rejectCounts.values.reduce(0, +))), .text(RejectCounts.encode(params.rejectCounts))])
+                [
+                    jobID, .int(Int64(batch.count)), .int(Int64(interpolated)),
+                    .int(Int64(params.rejectCounts.values.reduce(0, +))),
+                    .text(RejectCounts.encode(params.rejectCounts)),
+                ])
             try closeAttempt(jobID: jobID, attempt: attempt, outcome: "succeeded", c)
             return .committed(stats)
         }
@@ -107,7 +114,9 @@ public final class HotStore: Sendable {
         return twin.isEmpty ? nil : try twin.row(0).int("id")
     }
 
-    private func markDuplicate(jobID: PostgresValue, attempt: PostgresValue, original: Int64, _ c: PostgresConnection) throws {
+    private func markDuplicate(jobID: PostgresValue, attempt: PostgresValue, original: Int64, _ c: PostgresConnection)
+        throws
+    {
         try c.query(
             """
             UPDATE jobs SET state = 'duplicate', duplicate_of = $2, lease_expires_at = NULL,
@@ -117,7 +126,9 @@ public final class HotStore: Sendable {
         try closeAttempt(jobID: jobID, attempt: attempt, outcome: "duplicate", c)
     }
 
-    private func closeAttempt(jobID: PostgresValue, attempt: PostgresValue, outcome: String, _ c: PostgresConnection) throws {
+    private func closeAttempt(jobID: PostgresValue, attempt: PostgresValue, outcome: String, _ c: PostgresConnection)
+        throws
+    {
         try c.query(
             "UPDATE job_attempts SET ended_at = now(), outcome = $3 WHERE job_id = $1 AND attempt = $2",
             [jobID, attempt, .text(outcome)])

@@ -29,8 +29,13 @@ struct HourlyRollup {
                 var touched = false
                 while i < end && rowHourStart[i] == hour {
                     switch plan.actions[i] {
-                    case .insert: sum += batch.kw[i]; n += 1; touched = true
-                    case .replace: sum += batch.kw[i] - plan.oldKw[i]; touched = true
+                    case .insert:
+                        sum += batch.kw[i]
+                        n += 1
+                        touched = true
+                    case .replace:
+                        sum += batch.kw[i] - plan.oldKw[i]
+                        touched = true
                     case .keep: break
                     }
                     i += 1

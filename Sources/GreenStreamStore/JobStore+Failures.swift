@@ -44,8 +44,11 @@ extension JobStore {
                 UPDATE job_attempts SET ended_at = now(), outcome = $3, error = $4
                 WHERE job_id = $1 AND attempt = $2
                 """,
-                [.int(lease.jobID), .int(Int64(lease.attempt)), .text(kind == .permanent ? "permanent_failure" : "failed"),
-                 .text(error)])
+                [
+                    .int(lease.jobID), .int(Int64(lease.attempt)),
+                    .text(kind == .permanent ? "permanent_failure" : "failed"),
+                    .text(error),
+                ])
             return outcome
         }
     }

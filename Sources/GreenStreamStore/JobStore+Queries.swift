@@ -47,7 +47,8 @@ extension JobStore {
             guard !job.isEmpty else { return nil }
             let attempts = try c.query(
                 "SELECT \(JobAttemptRecord.columns) FROM job_attempts WHERE job_id = $1 ORDER BY attempt", [.int(id)])
-            return JobDetail(job: try Job(row: job.row(0)), attempts: try attempts.allRows.map(JobAttemptRecord.init(row:)))
+            return JobDetail(
+                job: try Job(row: job.row(0)), attempts: try attempts.allRows.map(JobAttemptRecord.init(row:)))
         }
     }
 
@@ -61,7 +62,8 @@ extension JobStore {
                 INSERT INTO job_state_count_deltas (state, delta)
                 SELECT state, sum(delta) FROM folded GROUP BY state HAVING sum(delta) <> 0
                 """)
-            return try c.query("SELECT state::text AS state, sum(delta)::bigint AS n FROM job_state_count_deltas GROUP BY state")
+            return try c.query(
+                "SELECT state::text AS state, sum(delta)::bigint AS n FROM job_state_count_deltas GROUP BY state")
         }
         var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, Int64(0)) })
         for row in result.allRows {

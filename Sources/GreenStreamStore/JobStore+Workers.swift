@@ -24,7 +24,10 @@ extension JobStore {
                 SET last_heartbeat_at = now(), current_job_id = excluded.current_job_id,
                     current_attempt = excluded.current_attempt
                 """,
-                [.text(workerID), lease.map { .int($0.jobID) } ?? .null, lease.map { .int(Int64($0.attempt)) } ?? .null])
+                [
+                    .text(workerID), lease.map { .int($0.jobID) } ?? .null,
+                    lease.map { .int(Int64($0.attempt)) } ?? .null,
+                ])
         }
     }
 

@@ -68,21 +68,26 @@ public struct Migrator: Sendable {
         try connection.query("SELECT pg_advisory_lock($1)", [.int(key)])
         defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [.int(key)]) }
 
-        try connection.execute(unsafeSQL: """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version    integer PRIMARY KEY,
-                name       text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now()
-            )
-            """)
+        try connection.execute(
+            unsafeSQL: """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    integer PRIMARY KEY,
+                    name       text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """)
         var recorded: [Int: String] = [:]
         for row in try connection.query("SELECT version, name FROM schema_migrations").allRows {
             recorded[Int(try row.int("version"))] = try row.string("name")
         }
         let bundledByVersion = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
         for (version, name) in recorded.sorted(by: { $0.key < $1.key }) {
-            guard let known = bundledByVersion[version] else { throw StoreError.unknownMigration(version: version, name: name) }
-            if known.name != name { throw StoreError.migrationRenamed(version: version, recorded: name, bundled: known.name) }
+            guard let known = bundledByVersion[version] else {
+                throw StoreError.unknownMigration(version: version, name: name)
+            }
+            if known.name != name {
+                throw StoreError.migrationRenamed(version: version, recorded: name, bundled: known.name)
+            }
         }
         var applied: [Int] = []
         for migration in migrations where recorded[migration.version] == nil {

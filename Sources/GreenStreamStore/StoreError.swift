@@ -27,7 +27,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .badMigrationName(let n): "migration file \(n) is not named NNN_name.sql"
         case .migrationsUnreadable(let why): "cannot read bundled migrations: \(why)"
-        case .unknownMigration(let v, let n): "database has migration \(v) (\(n)) that this build does not know; upgrade GreenStream"
+        case .unknownMigration(let v, let n):
+            "database has migration \(v) (\(n)) that this build does not know; upgrade GreenStream"
         case .migrationRenamed(let v, let r, let b): "migration \(v) is recorded as \(r) but bundled as \(b)"
         case .unknownTimeZone(let z): "unknown time zone \(z)"
         case .gridTimeZoneLocked(let c, let r): "grid time zone is \(c) and readings exist; cannot change it to \(r)"

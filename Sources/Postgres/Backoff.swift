@@ -32,7 +32,10 @@ public struct Backoff: Sendable, Equatable {
 
     private func pow2(_ e: Double) -> Double {
         var result = 1.0
-        for _ in 0..<Int(e) { result *= 2; if result > 1e18 { break } }
+        for _ in 0..<Int(e) {
+            result *= 2
+            if result > 1e18 { break }
+        }
         return result
     }
 }

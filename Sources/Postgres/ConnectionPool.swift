@@ -23,7 +23,10 @@ public final class ConnectionPool: @unchecked Sendable {
     ///   - url: a `postgresql://` URL.
     ///   - maxConnections: at least 1.
     ///   - reconnectSeconds: retry budget for opening a connection.
-    public init(url: String, maxConnections: Int = 4, reconnectSeconds: Double = 30, logger: Logger = Logger(label: "greenstream.postgres")) {
+    public init(
+        url: String, maxConnections: Int = 4, reconnectSeconds: Double = 30,
+        logger: Logger = Logger(label: "greenstream.postgres")
+    ) {
         precondition(maxConnections >= 1, "a pool needs at least one connection")
         self.url = url
         self.maxConnections = maxConnections

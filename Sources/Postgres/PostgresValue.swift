@@ -22,7 +22,13 @@ public enum PostgresValue: Sendable, Equatable {
         case .text(let s): Array(s.utf8)
         case .int(let v): Array(String(v).utf8)
         case .double(let v):
-            if v.isNaN { Array("NaN".utf8) } else if v.isInfinite { Array((v > 0 ? "Infinity" : "-Infinity").utf8) } else { Array("\(v)".utf8) }
+            if v.isNaN {
+                Array("NaN".utf8)
+            } else if v.isInfinite {
+                Array((v > 0 ? "Infinity" : "-Infinity").utf8)
+            } else {
+                Array("\(v)".utf8)
+            }
         case .bool(let v): v ? [UInt8(ascii: "t")] : [UInt8(ascii: "f")]
         }
     }

@@ -32,7 +32,8 @@ public struct QueryResult: Sendable {
         /// The raw text of a column, `nil` when NULL.
         public func text(_ name: String) throws(PostgresError) -> String? {
             guard let i = columns.firstIndex(of: name) else {
-                throw PostgresError(kind: .unexpectedResult, message: "no column \(name) in result", operation: "decode")
+                throw PostgresError(
+                    kind: .unexpectedResult, message: "no column \(name) in result", operation: "decode")
             }
             return cells[i]
         }
@@ -83,7 +84,8 @@ public struct QueryResult: Sendable {
         }
 
         private func parseError(_ name: String, _ value: String) -> PostgresError {
-            PostgresError(kind: .unexpectedResult, message: "column \(name) has unreadable value \(value)", operation: "decode")
+            PostgresError(
+                kind: .unexpectedResult, message: "column \(name) has unreadable value \(value)", operation: "decode")
         }
     }
 }

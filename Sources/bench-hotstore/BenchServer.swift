@@ -42,7 +42,9 @@ struct BenchServer {
         }
         let status = pclose(pipe)
         guard status == 0 else {
-            throw Failure(description: "\(arguments.joined(separator: " ")) exited with status \(status); run from the repository root")
+            throw Failure(
+                description:
+                    "\(arguments.joined(separator: " ")) exited with status \(status); run from the repository root")
         }
         return output
     }

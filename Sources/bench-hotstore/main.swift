@@ -90,18 +90,24 @@ defer { server.release() }
 let schema = "bench_hotstore_\(getpid())"
 let admin = try PostgresConnection.connect(url: server.url)
 try admin.query("SELECT set_config('search_path', 'public', false)")
-try admin.execute(unsafeSQL: try admin.query("SELECT format('CREATE SCHEMA %I', $1::text) AS s", [.text(schema)]).row(0).string("s"))
-defer { _ = try? admin.execute(unsafeSQL: (try? admin.query("SELECT format('DROP SCHEMA %I CASCADE', $1::text) AS s", [.text(schema)]).row(0).string("s")) ?? "SELECT 1") }
+try admin.execute(
+    unsafeSQL: try admin.query("SELECT format('CREATE SCHEMA %I', $1::text) AS s", [.text(schema)]).row(0).string("s"))
+defer {
+    _ = try? admin.execute(
+        unsafeSQL: (try? admin.query("SELECT format('DROP SCHEMA %I CASCADE', $1::text) AS s", [.text(schema)]).row(0)
+            .string("s")) ?? "SELECT 1")
+}
 
 let url = server.url + (server.url.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
 let pool = ConnectionPool(url: url, maxConnections: 2)
 try pool.withConnection { c in
     try Migrator().migrate(c)
-    try c.execute(unsafeSQL: """
-        CREATE TABLE plain_unindexed (meter_id bigint, ts timestamptz, kw double precision, quality text,
-            hour_of_day smallint, is_peak_window boolean, job_id bigint);
-        CREATE TABLE plain_keyed (LIKE plain_unindexed, PRIMARY KEY (meter_id, ts));
-        """)
+    try c.execute(
+        unsafeSQL: """
+            CREATE TABLE plain_unindexed (meter_id bigint, ts timestamptz, kw double precision, quality text,
+                hour_of_day smallint, is_peak_window boolean, job_id bigint);
+            CREATE TABLE plain_keyed (LIKE plain_unindexed, PRIMARY KEY (meter_id, ts));
+            """)
 }
 let jobs = JobStore(pool: pool)
 let hot = HotStore(pool: pool)
@@ -110,16 +116,24 @@ let settings = try pool.withConnection { c in
         "\(name)=" + (try c.query("SELECT current_setting($1) AS v", [.text(name)]).row(0).string("v"))
     }
 }
-print("bench-hotstore: \(options.batches) batches × \(options.rows) readings (\(options.meters) meters); \(settings.joined(separator: ", "))")
+print(
+    "bench-hotstore: \(options.batches) batches × \(options.rows) readings (\(options.meters) meters); \(settings.joined(separator: ", "))"
+)
 
 struct Timings { var unindexed: [Double] = [], keyed: [Double] = [] }
 var timings = Timings()
-var commits: [Double] = [], corrections: [Double] = [], boundaryShared: [Double] = []
+var commits: [Double] = []
+var corrections: [Double] = []
+var boundaryShared: [Double] = []
 var rowsPerBatch = 0
 func claim(_ name: String) throws -> Job {
-    let sha = Array("\(name)-\(getpid())".utf8.prefix(32)) + [UInt8](repeating: 7, count: max(0, 32 - "\(name)-\(getpid())".utf8.count))
+    let sha =
+        Array("\(name)-\(getpid())".utf8.prefix(32))
+        + [UInt8](repeating: 7, count: max(0, 32 - "\(name)-\(getpid())".utf8.count))
     _ = try jobs.jobCreate(JobCreateParams(fileName: name, sha256: sha, sizeBytes: 1))
-    guard let job = try jobs.jobClaimNext(workerID: "bench") else { throw BenchServer.Failure(description: "no job to claim") }
+    guard let job = try jobs.jobClaimNext(workerID: "bench") else {
+        throw BenchServer.Failure(description: "no job to claim")
+    }
     return job
 }
 for k in 0..<options.batches {
@@ -127,9 +141,12 @@ for k in 0..<options.batches {
     rowsPerBatch = batch.count
     let job = try claim("batch-\(k).csv")
     try pool.withConnection { c in
-        for (table, times) in [("plain_unindexed", \.unindexed), ("plain_keyed", \Timings.keyed)] as [(String, WritableKeyPath<Timings, [Double]>)] {
+        for (table, times) in [("plain_unindexed", \.unindexed), ("plain_keyed", \Timings.keyed)]
+            as [(String, WritableKeyPath<Timings, [Double]>)]
+        {
             let sql = "COPY \(table) FROM STDIN (FORMAT binary)"
-            timings[keyPath: times].append(try seconds { _ = try c.transaction { try $0.copyIn(sql, data: copyStream(batch, jobID: job.id)) } })
+            timings[keyPath: times].append(
+                try seconds { _ = try c.transaction { try $0.copyIn(sql, data: copyStream(batch, jobID: job.id)) } })
         }
     }
     var result: HotCommitResult?
@@ -145,7 +162,8 @@ for k in 0..<min(3, options.batches) {
     var result: HotCommitResult?
     corrections.append(try seconds { result = try hot.commit(HotCommitParams(lease: job.lease, readings: batch)) })
     guard case .committed(let stats) = result, stats.replaced == batch.count else {
-        throw BenchServer.Failure(description: "correction \(k) did not replace every row: \(String(describing: result))")
+        throw BenchServer.Failure(
+            description: "correction \(k) did not replace every row: \(String(describing: result))")
     }
 }
 // Files whose ranges share one instant per meter with the previous file (inclusive exports).
@@ -157,7 +175,8 @@ for j in 0..<min(3, options.batches) {
     var result: HotCommitResult?
     let time = try seconds { result = try hot.commit(HotCommitParams(lease: job.lease, readings: batch)) }
     guard case .committed(let stats) = result, stats.inserted + stats.replaced == batch.count else {
-        throw BenchServer.Failure(description: "boundary batch \(j) did not commit cleanly: \(String(describing: result))")
+        throw BenchServer.Failure(
+            description: "boundary batch \(j) did not commit cleanly: \(String(describing: result))")
     }
     if j > 0 { boundaryShared.append(time) }  // the first of the series has nothing to share
 }
@@ -176,9 +195,19 @@ print("| load (same rows, same run) | batches | rows/s overall | rows/s median b
 print("| --- | ---: | ---: | ---: |")
 let unindexedRate = report("binary COPY, unindexed table", timings.unindexed, rows: rowsPerBatch)
 let keyedRate = report("binary COPY, table with PRIMARY KEY (meter_id, ts)", timings.keyed, rows: rowsPerBatch)
-let commitRate = report("HotStore.commit, fresh readings (range probe, COPY readings, rollup, job state)", commits, rows: rowsPerBatch)
-if !boundaryShared.isEmpty { _ = report("HotStore.commit, fresh but sharing each meter's boundary instant with the previous file", boundaryShared, rows: rowsPerBatch) }
-if !corrections.isEmpty { _ = report("HotStore.commit, corrections (every row replaces a stored one)", corrections, rows: rowsPerBatch) }
+let commitRate = report(
+    "HotStore.commit, fresh readings (range probe, COPY readings, rollup, job state)", commits, rows: rowsPerBatch)
+if !boundaryShared.isEmpty {
+    _ = report(
+        "HotStore.commit, fresh but sharing each meter's boundary instant with the previous file", boundaryShared,
+        rows: rowsPerBatch)
+}
+if !corrections.isEmpty {
+    _ = report("HotStore.commit, corrections (every row replaces a stored one)", corrections, rows: rowsPerBatch)
+}
 print("")
-print(String(format: "hot commit / keyed COPY = %.2f (goal ≥ 0.5); / unindexed COPY = %.2f; goal 150k rows/s: %@", commitRate / keyedRate, commitRate / unindexedRate, commitRate >= 150_000 ? "met" : "missed"))
+print(
+    String(
+        format: "hot commit / keyed COPY = %.2f (goal ≥ 0.5); / unindexed COPY = %.2f; goal 150k rows/s: %@",
+        commitRate / keyedRate, commitRate / unindexedRate, commitRate >= 150_000 ? "met" : "missed"))
 print("rollup check against readings: \(mismatches == 0 ? "consistent" : "\(mismatches) MISMATCHES")")

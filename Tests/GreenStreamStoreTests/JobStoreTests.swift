@@ -17,7 +17,8 @@ import Testing
         #expect(first.created && !again.created)
         #expect(again.job.id == first.job.id)
         #expect(first.job.state == .pending && first.job.attempt == 0 && first.job.maxAttempts == 4)
-        let renamed = try db.jobs.jobCreate(JobCreateParams(fileName: "b.csv", sha256: TestDatabase.sha("a"), sizeBytes: 10))
+        let renamed = try db.jobs.jobCreate(
+            JobCreateParams(fileName: "b.csv", sha256: TestDatabase.sha("a"), sizeBytes: 10))
         #expect(renamed.created && renamed.job.id > first.job.id && renamed.job.state == .pending)
     }
 
@@ -27,7 +28,8 @@ import Testing
         let original = try db.makeRunningJob("day1.csv", sha256: TestDatabase.sha("same"))
         let committed = try db.hot.commit(HotCommitParams(lease: original.lease, readings: .init()))
         #expect(committed == .committed(HotCommitStats(inserted: 0, replaced: 0, keptNewer: 0, transactionRuns: 1)))
-        let copy = try db.jobs.jobCreate(JobCreateParams(fileName: "day1-again.csv", sha256: TestDatabase.sha("same"), sizeBytes: 1))
+        let copy = try db.jobs.jobCreate(
+            JobCreateParams(fileName: "day1-again.csv", sha256: TestDatabase.sha("same"), sizeBytes: 1))
         #expect(copy.created)
         #expect(copy.job.state == .duplicate)
         #expect(copy.job.duplicateOf == original.id)
@@ -45,7 +47,9 @@ import Testing
     @Test("R-J-8 claiming starts the next attempt and opens its history row")
     func jobClaimNextStartsAnAttempt() throws {
         let db = try TestDatabase()
-        let older = try db.jobs.jobCreate(JobCreateParams(fileName: "1.csv", sha256: TestDatabase.sha("1"), sizeBytes: 1)).job
+        let older = try db.jobs.jobCreate(
+            JobCreateParams(fileName: "1.csv", sha256: TestDatabase.sha("1"), sizeBytes: 1)
+        ).job
         _ = try db.jobs.jobCreate(JobCreateParams(fileName: "2.csv", sha256: TestDatabase.sha("2"), sizeBytes: 1))
         let claimed = try #require(try db.jobs.jobClaimNext(workerID: "worker-a"))
         #expect(claimed.id == older.id)
@@ -65,7 +69,10 @@ import Testing
         let job = try db.makeRunningJob("f.csv")
         let before = Date().timeIntervalSince1970
         let outcome = try db.jobs.jobRecordFailure(job.lease, error: "worker error: boom", kind: .retryable)
-        guard case .retrying(let next) = outcome else { Issue.record("expected retrying, got \(outcome)"); return }
+        guard case .retrying(let next) = outcome else {
+            Issue.record("expected retrying, got \(outcome)")
+            return
+        }
         #expect(next >= before - 1 && next <= Date().timeIntervalSince1970 + 30 + 1)
         let shown = try #require(try db.jobs.jobShow(id: job.id))
         #expect(shown.job.state == .retrying && shown.job.lastError == "worker error: boom")
@@ -112,12 +119,15 @@ import Testing
         let rowBefore = try db.scalar("SELECT row(j.*)::text FROM jobs j WHERE id = $1", [.int(first.id)])
         #expect(try db.jobs.jobRecordFailure(first.lease, error: "late", kind: .permanent) == .fenced)
         #expect(try db.scalar("SELECT row(j.*)::text FROM jobs j WHERE id = $1", [.int(first.id)]) == rowBefore)
-        #expect(try db.jobs.jobRecordFailure(JobLease(jobID: first.id, attempt: 3), error: "future", kind: .retryable) == .fenced)
+        #expect(
+            try db.jobs.jobRecordFailure(JobLease(jobID: first.id, attempt: 3), error: "future", kind: .retryable)
+                == .fenced)
     }
 
     @Test("R-J-3 the rescuer fails attempts whose worker stopped sending heartbeats")
     func jobRescueLostFailsSilentAttemptsOnly() throws {
-        let config = JobStoreConfiguration(retries: 3, retryBackoff: Backoff(baseSeconds: 1, capSeconds: 1), heartbeatTimeoutSeconds: 0.2)
+        let config = JobStoreConfiguration(
+            retries: 3, retryBackoff: Backoff(baseSeconds: 1, capSeconds: 1), heartbeatTimeoutSeconds: 0.2)
         let db = try TestDatabase(configuration: config)
         let silent = try db.makeRunningJob("silent.csv", worker: "ws")
         let alive = try db.makeRunningJob("alive.csv", worker: "wa")
@@ -163,7 +173,10 @@ import Testing
         let db = try TestDatabase()
         var ids: [Int64] = []
         for i in 0..<7 {
-            ids.append(try db.jobs.jobCreate(JobCreateParams(fileName: "\(i).csv", sha256: TestDatabase.sha("\(i)"), sizeBytes: 1)).job.id)
+            ids.append(
+                try db.jobs.jobCreate(
+                    JobCreateParams(fileName: "\(i).csv", sha256: TestDatabase.sha("\(i)"), sizeBytes: 1)
+                ).job.id)
         }
         _ = try db.jobs.jobClaimNext(workerID: "w")  // ids[0] running
         var seen: [Int64] = []
@@ -185,7 +198,8 @@ import Testing
     func jobCountsByStateFollowEveryTransition() throws {
         let db = try TestDatabase(configuration: Self.instantRetries)
         for i in 0..<12 {
-            _ = try db.jobs.jobCreate(JobCreateParams(fileName: "\(i).csv", sha256: TestDatabase.sha("\(i)"), sizeBytes: 1))
+            _ = try db.jobs.jobCreate(
+                JobCreateParams(fileName: "\(i).csv", sha256: TestDatabase.sha("\(i)"), sizeBytes: 1))
         }
         for i in 0..<8 {
             let job = try #require(try db.jobs.jobClaimNext(workerID: "w\(i)"))
@@ -197,7 +211,9 @@ import Testing
             }
         }
         let counts = try db.jobs.jobCountsByState()
-        let actual = try db.pool.withConnection { try $0.query("SELECT state::text AS s, count(*) AS n FROM jobs GROUP BY state") }
+        let actual = try db.pool.withConnection {
+            try $0.query("SELECT state::text AS s, count(*) AS n FROM jobs GROUP BY state")
+        }
         var expected = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, Int64(0)) })
         for row in actual.allRows { expected[JobState(rawValue: try row.string("s"))!] = try row.int("n") }
         #expect(counts == expected)
@@ -219,12 +235,15 @@ import Testing
             try c.execute(unsafeSQL: "ANALYZE jobs")
         }
         func plan(_ sql: String) throws -> String {
-            try db.pool.withConnection { c in try c.query("EXPLAIN " + sql).rows.compactMap { $0[0] }.joined(separator: "\n") }
+            try db.pool.withConnection { c in
+                try c.query("EXPLAIN " + sql).rows.compactMap { $0[0] }.joined(separator: "\n")
+            }
         }
         let list = try plan("SELECT id FROM jobs WHERE state = 'quarantined' AND id < 50000 ORDER BY id DESC LIMIT 50")
         #expect(list.contains("jobs_state_id"), "\(list)")
         let claim = try plan(
-            "SELECT id FROM jobs WHERE state IN ('pending', 'retrying') AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT 1")
+            "SELECT id FROM jobs WHERE state IN ('pending', 'retrying') AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT 1"
+        )
         #expect(claim.contains("jobs_runnable"), "\(claim)")
         #expect(!list.contains("Seq Scan") && !claim.contains("Seq Scan"))
     }

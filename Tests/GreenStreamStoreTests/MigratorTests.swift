@@ -31,7 +31,9 @@ import Testing
 
     @Test func aDatabaseMigratedByANewerBuildIsRefused() throws {
         let db = try TestDatabase()
-        try db.pool.withConnection { try $0.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [.int(999), .text("future")]) }
+        try db.pool.withConnection {
+            try $0.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [.int(999), .text("future")])
+        }
         #expect(throws: StoreError.unknownMigration(version: 999, name: "future")) {
             try db.pool.withConnection { try Migrator().migrate($0) }
         }
@@ -46,7 +48,8 @@ import Testing
         let error = try #require(throws: PostgresError.self) { try db.pool.withConnection { try migrator.migrate($0) } }
         #expect(error.sqlState == "42883")
         #expect(try db.int("SELECT count(*) FROM schema_migrations") == 1)
-        #expect(try db.int("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'b'") == 0)
+        #expect(
+            try db.int("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'b'") == 0)
     }
 
     @Test(arguments: [
@@ -74,12 +77,13 @@ import Testing
                 """
             ).rows.compactMap { $0[0] }
         }
-        #expect(columns == [
-            "grid_hourly.hour_start:timestamp with time zone", "grid_hourly.meters:integer",
-            "grid_hourly.load_kw:double precision",
-            "readings.meter_id:bigint", "readings.ts:timestamp with time zone", "readings.kw:double precision",
-            "readings.quality:text", "readings.hour_of_day:smallint", "readings.is_peak_window:boolean",
-            "readings.job_id:bigint",
-        ])
+        #expect(
+            columns == [
+                "grid_hourly.hour_start:timestamp with time zone", "grid_hourly.meters:integer",
+                "grid_hourly.load_kw:double precision",
+                "readings.meter_id:bigint", "readings.ts:timestamp with time zone", "readings.kw:double precision",
+                "readings.quality:text", "readings.hour_of_day:smallint", "readings.is_peak_window:boolean",
+                "readings.job_id:bigint",
+            ])
     }
 }

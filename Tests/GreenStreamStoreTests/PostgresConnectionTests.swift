@@ -65,12 +65,19 @@ import Testing
         buffer.appendBool(false)
         buffer.finish()
         let loaded = try db.pool.withConnection { c in
-            try c.execute(unsafeSQL: "CREATE TABLE t (m bigint, ts timestamptz, kw float8, q text, h smallint, p boolean)")
+            try c.execute(
+                unsafeSQL: "CREATE TABLE t (m bigint, ts timestamptz, kw float8, q text, h smallint, p boolean)")
             return try c.copyIn("COPY t FROM STDIN (FORMAT binary)", data: buffer.bytes)
         }
         #expect(loaded == 2)
-        #expect(try db.int("SELECT count(*) FROM t WHERE m = 42 AND ts = '2026-01-01 00:00:00.123456+00' AND kw = 3.25 AND q = 'measured' AND h = 17 AND p") == 1)
-        #expect(try db.int("SELECT count(*) FROM t WHERE m = 7 AND ts = '0001-01-01 00:00:00+00' AND kw IS NULL AND q = '' AND NOT p") == 1)
+        #expect(
+            try db.int(
+                "SELECT count(*) FROM t WHERE m = 42 AND ts = '2026-01-01 00:00:00.123456+00' AND kw = 3.25 AND q = 'measured' AND h = 17 AND p"
+            ) == 1)
+        #expect(
+            try db.int(
+                "SELECT count(*) FROM t WHERE m = 7 AND ts = '0001-01-01 00:00:00+00' AND kw IS NULL AND q = '' AND NOT p"
+            ) == 1)
     }
 
     @Test func aCopyTheServerRejectsThrowsAndLeavesTheConnectionUsable() throws {
@@ -106,7 +113,8 @@ import Testing
     @Test func connectingToAClosedPortFailsWithAConnectError() throws {
         let started = Date()
         let error = try #require(throws: PostgresError.self) {
-            try PostgresConnection.connect(url: "postgresql://postgres@127.0.0.1:1/none?connect_timeout=2", retryForSeconds: 0.3)
+            try PostgresConnection.connect(
+                url: "postgresql://postgres@127.0.0.1:1/none?connect_timeout=2", retryForSeconds: 0.3)
         }
         #expect(error.kind == .connect)
         #expect(error.isConnectionFailure)

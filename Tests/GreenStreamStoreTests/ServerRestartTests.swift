@@ -20,7 +20,9 @@ import Testing
             output += String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
         let status = pclose(pipe)
-        guard status == 0 else { throw PostgresError(kind: .connect, message: "postgres.sh \(command): \(output)", operation: "test") }
+        guard status == 0 else {
+            throw PostgresError(kind: .connect, message: "postgres.sh \(command): \(output)", operation: "test")
+        }
         return output
     }
 
@@ -29,11 +31,14 @@ import Testing
         let dir = "/tmp/greenstream-restart-test-\(getpid())"
         defer { _ = try? Self.cluster("stop", dir: dir) }
         let started = try Self.cluster("start", dir: dir)
-        let url = String(try #require(started.split(separator: "\n").last { $0.hasPrefix("export GS_PG_URL=") })
-            .dropFirst("export GS_PG_URL=".count))
+        let url = String(
+            try #require(started.split(separator: "\n").last { $0.hasPrefix("export GS_PG_URL=") })
+                .dropFirst("export GS_PG_URL=".count))
         let pool = ConnectionPool(url: url, maxConnections: 1, reconnectSeconds: 60)
         // Restart on the same port so the URL stays valid (the script picks a free one at first).
-        let port = try pool.withConnection { Int(try $0.query("SELECT current_setting('port') AS p").row(0).string("p")) }
+        let port = try pool.withConnection {
+            Int(try $0.query("SELECT current_setting('port') AS p").row(0).string("p"))
+        }
         let firstPID = try pool.withConnection { $0.backendPID }
 
         _ = try Self.cluster("stop", dir: dir, port: port)
@@ -48,7 +53,9 @@ import Testing
         #expect(error.isConnectionFailure)
         // ... and the next one waits, with backoff, until the restarted server accepts it.
         let began = Date()
-        let (answer, secondPID) = try pool.withConnection { c in (try c.query("SELECT 41 + 1 AS a").row(0).int("a"), c.backendPID) }
+        let (answer, secondPID) = try pool.withConnection { c in
+            (try c.query("SELECT 41 + 1 AS a").row(0).int("a"), c.backendPID)
+        }
         #expect(answer == 42)
         #expect(secondPID != firstPID)
         #expect(Date().timeIntervalSince(began) > 0.5, "the server was down, so the connect must have waited")
@@ -64,8 +71,10 @@ import Testing
                 """
             ).row(0)
         }
-        let socketDir = try #require(try row.string("dirs").split(separator: ",").first).trimmingCharacters(in: .whitespaces)
-        let url = "postgresql://\(try row.string("usr"))@/\(try row.string("db"))?host=\(socketDir)&port=\(try row.string("port"))"
+        let socketDir = try #require(try row.string("dirs").split(separator: ",").first).trimmingCharacters(
+            in: .whitespaces)
+        let url =
+            "postgresql://\(try row.string("usr"))@/\(try row.string("db"))?host=\(socketDir)&port=\(try row.string("port"))"
         let connection = try PostgresConnection.connect(url: url)
         let address = try connection.query("SELECT coalesce(inet_client_addr()::text, 'local') AS a").row(0).string("a")
         #expect(address == "local")

@@ -72,9 +72,12 @@ final class TestDatabase: @unchecked Sendable {
 
     /// Creates a job for `name` (content hash derived from the name unless given) and claims it.
     func makeRunningJob(_ name: String, sha256: [UInt8]? = nil, worker: String = "w1") throws -> Job {
-        let created = try jobs.jobCreate(JobCreateParams(fileName: name, sha256: sha256 ?? Self.sha(name), sizeBytes: 100))
+        let created = try jobs.jobCreate(
+            JobCreateParams(fileName: name, sha256: sha256 ?? Self.sha(name), sizeBytes: 100))
         #expect(created.created)
-        guard let claimed = try jobs.jobClaimNext(workerID: worker) else { throw StoreError.jobNotFound(created.job.id) }
+        guard let claimed = try jobs.jobClaimNext(workerID: worker) else {
+            throw StoreError.jobNotFound(created.job.id)
+        }
         #expect(claimed.id == created.job.id)
         return claimed
     }
