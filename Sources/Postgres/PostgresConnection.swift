@@ -21,7 +21,9 @@ public final class PostgresConnection {
         self.url = url
     }
 
-    /// Opens a connection, retrying with ``Backoff/reconnect`` while the server is unreachable.
+    /// Opens a connection, retrying with ``Backoff/reconnect`` while the server is unreachable or
+    /// starting up. Failures that waiting cannot fix (authentication, an unknown database or
+    /// role, a malformed URL) are thrown at once.
     /// - Parameters:
     ///   - url: `postgresql://user@host:port/db?…` (TCP) or with `host=/socket/dir` (Unix socket).
     ///   - retryForSeconds: how long to keep trying; 0 tries once.
@@ -37,7 +39,7 @@ public final class PostgresConnection {
                 return PostgresConnection(handle: try PQHandle.connect(url), url: url)
             } catch {
                 let wait = backoff.randomDelay(attempt: attempt)
-                if Date().addingTimeInterval(wait) >= deadline { throw error }
+                if !error.mayPassByRetrying || Date().addingTimeInterval(wait) >= deadline { throw error }
                 Thread.sleep(forTimeInterval: wait)
             }
         }
@@ -107,5 +109,21 @@ public final class PostgresConnection {
             if handle.isOK { _ = try? execute(unsafeSQL: "ROLLBACK") }
             throw error
         }
+    }
+}
+
+extension PostgresError {
+    /// libpq reports connection failures as text only (no SQLSTATE); these phrases mark the
+    /// ones a restart or a moment's wait cannot cure.
+    private static let permanentConnectPhrases = [
+        "authentication failed", "does not exist", "no password supplied", "invalid", "no pg_hba.conf entry",
+        "not permitted", "missing \"=\"", "unrecognized",
+    ]
+
+    /// Whether a connect failure may go away by itself (server down, restarting, overloaded).
+    var mayPassByRetrying: Bool {
+        guard kind == .connect else { return false }
+        let text = message.lowercased()
+        return !Self.permanentConnectPhrases.contains { text.contains($0) }
     }
 }

@@ -9,9 +9,8 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("cluster/postgres.sh").path
 
     /// Runs the script with popen (Foundation's Process.waitUntilExit was seen to hang here).
-    static func cluster(_ command: String, dir: String, port: Int? = nil) throws -> String {
-        let pin = port.map { "GS_PG_PORT=\($0) " } ?? ""
-        guard let pipe = popen("GS_PG_DIR='\(dir)' \(pin)bash '\(script)' \(command) 2>&1", "r") else {
+    static func cluster(_ command: String, dir: String) throws -> String {
+        guard let pipe = popen("GS_PG_DIR='\(dir)' bash '\(script)' \(command) 2>&1", "r") else {
             throw PostgresError(kind: .connect, message: "cannot run \(script)", operation: "test")
         }
         var output = ""
@@ -35,17 +34,16 @@ import Testing
             try #require(started.split(separator: "\n").last { $0.hasPrefix("export GS_PG_URL=") })
                 .dropFirst("export GS_PG_URL=".count))
         let pool = ConnectionPool(url: url, maxConnections: 1, reconnectSeconds: 60)
-        // Restart on the same port so the URL stays valid (the script picks a free one at first).
-        let port = try pool.withConnection {
-            Int(try $0.query("SELECT current_setting('port') AS p").row(0).string("p"))
+        let firstPID = try pool.withConnection { c in
+            try c.execute(unsafeSQL: "CREATE TABLE kept (a int); INSERT INTO kept VALUES (1)")
+            return c.backendPID
         }
-        let firstPID = try pool.withConnection { $0.backendPID }
 
-        _ = try Self.cluster("stop", dir: dir, port: port)
+        _ = try Self.cluster("halt", dir: dir)
         // Bring it back a little later, while the pool is already trying to reconnect.
         let restarter = Thread {
             Thread.sleep(forTimeInterval: 1)
-            _ = try? Self.cluster("start", dir: dir, port: port)
+            _ = try? Self.cluster("start", dir: dir)
         }
         restarter.start()
         // The idle connection is dead; the first use fails as a connection failure ...
@@ -59,6 +57,20 @@ import Testing
         #expect(answer == 42)
         #expect(secondPID != firstPID)
         #expect(Date().timeIntervalSince(began) > 0.5, "the server was down, so the connect must have waited")
+        // The data survived the restart: it is the same server, not a new one.
+        #expect(try pool.withConnection { try $0.query("SELECT count(*) AS n FROM kept").row(0).int("n") } == 1)
+    }
+
+    @Test func connectingToAMissingDatabaseFailsAtOnceInsteadOfRetrying() throws {
+        let base = try TestDatabase.serverURL()
+        let url = try #require(base.range(of: "/", options: .backwards)).lowerBound
+        let began = Date()
+        let error = try #require(throws: PostgresError.self) {
+            try PostgresConnection.connect(url: base[..<url] + "/no_such_database_here", retryForSeconds: 30)
+        }
+        #expect(error.kind == .connect)
+        #expect(error.message.contains("does not exist"))
+        #expect(Date().timeIntervalSince(began) < 5)
     }
 
     @Test func aUnixSocketURLConnects() throws {
