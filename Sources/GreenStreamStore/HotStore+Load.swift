@@ -34,13 +34,13 @@ extension HotStore {
                 UPDATE readings r
                 SET kw = b.kw, quality = CASE b.q WHEN 1 THEN 'interpolated' ELSE 'measured' END,
                     hour_of_day = b.h::smallint, is_peak_window = (b.p = 1), job_id = $1
-                FROM unnest($2::bigint[], $3::bigint[], $4::float8[], $5::bigint[], $6::bigint[], $7::bigint[])
+                FROM unnest($2::bigint[], $3::timestamptz[], $4::float8[], $5::bigint[], $6::bigint[], $7::bigint[])
                     AS b(meter_id, ts, kw, q, h, p)
-                WHERE r.meter_id = b.meter_id AND r.ts = gs_from_unix_micros(b.ts) AND r.job_id < $1
+                WHERE r.meter_id = b.meter_id AND r.ts = b.ts AND r.job_id < $1
                 """,
                 [
                     .int(jobID), .int64Array(replaces.map { batch.meterID[$0] }),
-                    .int64Array(replaces.map { batch.ts[$0] }),
+                    .timestampArray(unixMicros: replaces.map { batch.ts[$0] }),
                     .doubleArray(replaces.map { batch.kw[$0] }),
                     .int64Array(replaces.map { Int64(batch.quality[$0].rawValue) }),
                     .int64Array(replaces.map { Int64(batch.hourOfDay[$0]) }),
@@ -63,11 +63,13 @@ extension HotStore {
         let result = try c.query(
             """
             SELECT r.meter_id, gs_to_unix_micros(r.ts) AS ts, r.kw, r.job_id
-            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS b(meter_id, lo, hi)
-            JOIN readings r ON r.meter_id = b.meter_id
-                AND r.ts BETWEEN gs_from_unix_micros(b.lo) AND gs_from_unix_micros(b.hi)
+            FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS b(meter_id, lo, hi)
+            JOIN readings r ON r.meter_id = b.meter_id AND r.ts BETWEEN b.lo AND b.hi
             ORDER BY r.meter_id, r.ts
-            """, [.int64Array(shape.meters), .int64Array(shape.firstTs), .int64Array(shape.lastTs)])
+            """, [
+                .int64Array(shape.meters), .timestampArray(unixMicros: shape.firstTs),
+                .timestampArray(unixMicros: shape.lastTs),
+            ])
         var stored = RowPlan.Stored()
         for row in result.rows {
             guard row.count == 4, let m = row[0].flatMap({ Int64($0) }), let t = row[1].flatMap({ Int64($0) }),
@@ -86,10 +88,13 @@ extension HotStore {
         let candidates = rollup.candidateExisting
         let found = try c.query(
             """
-            SELECT b.n FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS b(meter_id, hour_start, n)
-            JOIN meter_hourly m ON m.meter_id = b.meter_id AND m.hour_start = gs_from_unix_micros(b.hour_start)
+            SELECT b.n FROM unnest($1::bigint[], $2::timestamptz[]) WITH ORDINALITY AS b(meter_id, hour_start, n)
+            JOIN meter_hourly m ON m.meter_id = b.meter_id AND m.hour_start = b.hour_start
             """,
-            [.int64Array(candidates.map { rollup.meterID[$0] }), .int64Array(candidates.map { rollup.hourStart[$0] })])
+            [
+                .int64Array(candidates.map { rollup.meterID[$0] }),
+                .timestampArray(unixMicros: candidates.map { rollup.hourStart[$0] }),
+            ])
         var exists = [Bool](repeating: false, count: rollup.count)
         for row in found.rows {
             guard let n = row.first.flatMap({ $0.flatMap { Int($0) } }), n >= 1, n <= candidates.count else {
@@ -108,11 +113,13 @@ extension HotStore {
             try c.query(
                 """
                 UPDATE meter_hourly m SET kw_sum = m.kw_sum + b.kw_delta, readings = m.readings + b.count_delta
-                FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::bigint[]) AS b(meter_id, hour_start, kw_delta, count_delta)
-                WHERE m.meter_id = b.meter_id AND m.hour_start = gs_from_unix_micros(b.hour_start)
+                FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::bigint[])
+                    AS b(meter_id, hour_start, kw_delta, count_delta)
+                WHERE m.meter_id = b.meter_id AND m.hour_start = b.hour_start
                 """,
                 [
-                    .int64Array(update.map { rollup.meterID[$0] }), .int64Array(update.map { rollup.hourStart[$0] }),
+                    .int64Array(update.map { rollup.meterID[$0] }),
+                    .timestampArray(unixMicros: update.map { rollup.hourStart[$0] }),
                     .doubleArray(update.map { rollup.kwDelta[$0] }),
                     .int64Array(update.map { Int64(rollup.countDelta[$0]) }),
                 ])

@@ -44,7 +44,9 @@ public final class HotStore: Sendable {
             runs += 1
             // Without these the planner may hash-join a batch against all of readings once it is
             // large, so every load slows as the table grows (notes/postgres.md).
-            try c.execute(unsafeSQL: "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+            // Memoize only adds a cache miss per probe here: every key is probed once.
+            try c.execute(
+                unsafeSQL: "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_memoize = off")
             let job = try c.query("SELECT attempt, state::text AS state FROM jobs WHERE id = $1 FOR UPDATE", [jobID])
             guard !job.isEmpty else { throw StoreError.jobNotFound(params.lease.jobID) }
             let currentAttempt = Int32(try job.row(0).int("attempt"))
@@ -86,11 +88,11 @@ public final class HotStore: Sendable {
     private func hourStarts(_ batch: ReadingBatch, _ shape: BatchShape, _ c: PostgresConnection) throws -> [Int64] {
         let result = try c.query(
             """
-            SELECT gs_to_unix_micros(gs_hour_start(gs_from_unix_micros(u.ts),
+            SELECT gs_to_unix_micros(gs_hour_start(u.ts,
                        (SELECT value FROM store_settings WHERE key = 'grid_time_zone'))) AS hour_start
-            FROM unnest($1::bigint[]) WITH ORDINALITY AS u(ts, n)
+            FROM unnest($1::timestamptz[]) WITH ORDINALITY AS u(ts, n)
             ORDER BY u.n
-            """, [.int64Array(shape.distinctTs)])
+            """, [.timestampArray(unixMicros: shape.distinctTs)])
         guard result.rows.count == shape.distinctTs.count else {
             throw StoreError.corruptRow("hour starts: asked \(shape.distinctTs.count), got \(result.rows.count)")
         }

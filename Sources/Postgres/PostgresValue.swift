@@ -14,11 +14,14 @@ public enum PostgresValue: Sendable, Equatable {
     case int64Array([Int64])
     /// A one-dimensional `double precision[]` without NULLs, sent in binary format.
     case doubleArray([Double])
+    /// A one-dimensional `timestamptz[]` given as Unix microseconds, sent in binary format: the
+    /// server receives exact instants with no conversion function per element.
+    case timestampArray(unixMicros: [Int64])
 
     /// The text-format wire representation, or `nil` for `.null` and binary values.
     var textBytes: [UInt8]? {
         switch self {
-        case .null, .bytes, .int64Array, .doubleArray: nil
+        case .null, .bytes, .int64Array, .doubleArray, .timestampArray: nil
         case .text(let s): Array(s.utf8)
         case .int(let v): Array(String(v).utf8)
         case .double(let v):
@@ -57,6 +60,9 @@ extension PostgresValue {
         case .bytes(let b): b
         case .int64Array(let values): Self.arrayBytes(elementOID: 20, values.map(\.bigEndian))
         case .doubleArray(let values): Self.arrayBytes(elementOID: 701, values.map(\.bitPattern.bigEndian))
+        case .timestampArray(let micros):
+            Self.arrayBytes(
+                elementOID: 1184, micros.map { ($0 &- BinaryCopyBuffer.postgresEpochOffsetMicros).bigEndian })
         default: nil
         }
     }

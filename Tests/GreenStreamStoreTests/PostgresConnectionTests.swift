@@ -45,6 +45,31 @@ import Testing
         #expect(try row.bool("n"))
     }
 
+    @Test func binaryArrayParametersArriveExactly() throws {
+        let db = try TestDatabase(migrate: false)
+        let micros: [Int64] = [-62_135_596_800_000_000, 0, 1_767_225_600_123_456, 253_402_300_799_999_999]
+        let rows = try db.pool.withConnection { c in
+            try c.execute(unsafeSQL: "SET TIME ZONE 'UTC'")  // the text form below depends on it
+            return try c.query(
+                """
+                SELECT t.ts::text AS ts, t.i, t.d FROM unnest($1::timestamptz[], $2::bigint[], $3::float8[])
+                    WITH ORDINALITY AS t(ts, i, d, n)
+                ORDER BY t.n
+                """,
+                [.timestampArray(unixMicros: micros), .int64Array([Int64.min, -1, 0, Int64.max]),
+                 .doubleArray([-0.0, 1e-300, 0.1 + 0.2, .greatestFiniteMagnitude])]
+            ).allRows
+        }
+        #expect(try rows.map { try $0.string("ts") } == [
+            "0001-01-01 00:00:00+00", "1970-01-01 00:00:00+00", "2026-01-01 00:00:00.123456+00",
+            "9999-12-31 23:59:59.999999+00",
+        ])
+        #expect(try rows.map { try $0.int("i") } == [Int64.min, -1, 0, Int64.max])
+        #expect(try rows.map { try $0.double("d") } == [-0.0, 1e-300, 0.1 + 0.2, .greatestFiniteMagnitude])
+        let empty = try db.pool.withConnection { try $0.query("SELECT cardinality($1::bigint[]) AS n", [.int64Array([])]) }
+        #expect(try empty.row(0).int("n") == 0)
+    }
+
     @Test func binaryCopyLoadsEveryColumnTypeExactly() throws {
         let db = try TestDatabase(migrate: false)
         var buffer = BinaryCopyBuffer()

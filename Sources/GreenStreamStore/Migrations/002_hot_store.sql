@@ -27,13 +27,7 @@ CREATE FUNCTION gs_hour_start(ts timestamptz, zone text) RETURNS timestamptz
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN ts - ((ts AT TIME ZONE zone) - date_trunc('hour', ts AT TIME ZONE zone));
 
--- Exact conversions between timestamptz and Unix microseconds (the model's unit). Whole seconds
--- and the microsecond remainder are added separately: one interval multiplication by a
--- microsecond count beyond 2^53 (past year 2255) would lose precision in float arithmetic.
-CREATE FUNCTION gs_from_unix_micros(us bigint) RETURNS timestamptz
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN timestamptz 'epoch' + (us / 1000000) * interval '1 second' + (us % 1000000) * interval '1 microsecond';
-
+-- Unix microseconds (the model's unit) of an instant; exact, since extract() returns numeric.
 CREATE FUNCTION gs_to_unix_micros(ts timestamptz) RETURNS bigint
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (extract(epoch FROM ts) * 1000000)::bigint;
