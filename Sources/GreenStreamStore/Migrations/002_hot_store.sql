@@ -42,7 +42,7 @@ CREATE TABLE meter_hourly (
     -- on the proposed row before ON CONFLICT merges it into the existing one.
     readings   integer NOT NULL CHECK (readings >= 0),
     PRIMARY KEY (meter_id, hour_start)
-);
+) WITH (fillfactor = 70);  -- room for HOT updates: corrections and boundary hours rewrite rows in place
 CREATE INDEX meter_hourly_hour ON meter_hourly (hour_start);
 
 -- R-H-1b / R-F-3: grid load of every hour that has readings = Σ over meters of the mean kW.
