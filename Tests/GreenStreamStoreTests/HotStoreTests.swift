@@ -281,6 +281,13 @@ import Testing
                 && shown.attempts.map(\.outcome) == ["duplicate"])
     }
 
+    @Test func committingForAnUnknownJobIsATypedError() throws {
+        let db = try TestDatabase()
+        #expect(throws: StoreError.jobNotFound(424_242)) {
+            try db.hot.commit(HotCommitParams(lease: JobLease(jobID: 424_242, attempt: 1), readings: ReadingBatch()))
+        }
+    }
+
     @Test("R-IN-4 a file with no data rows succeeds with zero rows")
     func emptyBatchSucceeds() throws {
         let db = try TestDatabase()

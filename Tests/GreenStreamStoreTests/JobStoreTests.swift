@@ -62,6 +62,24 @@ import Testing
         #expect(try db.jobs.jobClaimNext(workerID: "worker-c") == nil)
     }
 
+    @Test("R-J-2 dispatchers claiming at once never get the same job")
+    func concurrentClaimsHandOutEachJobOnce() throws {
+        let db = try TestDatabase(maxConnections: 4)
+        for i in 0..<24 {
+            _ = try db.jobs.jobCreate(JobCreateParams(fileName: "\(i).csv", sha256: TestDatabase.sha("\(i)"), sizeBytes: 1))
+        }
+        let jobs = db.jobs
+        let claimed = runOnThreads(4) { worker in
+            var ids: [Int64] = []
+            while let job = try jobs.jobClaimNext(workerID: "w\(worker)") { ids.append(job.id) }
+            return ids
+        }
+        let all = try claimed.flatMap { try $0.get() }
+        #expect(all.count == 24)
+        #expect(Set(all).count == 24)
+        #expect(try db.int("SELECT count(*) FROM job_attempts WHERE attempt = 1") == 24)
+    }
+
     @Test("R-J-3 a retryable failure waits in retrying for a jittered, capped backoff")
     func jobRecordFailureSchedulesARetry() throws {
         let config = JobStoreConfiguration(retries: 3, retryBackoff: Backoff(baseSeconds: 30, capSeconds: 40))
