@@ -1,4 +1,5 @@
 import CPQ
+import Foundation
 
 /// The one place that calls libpq. Every return code becomes a ``PostgresError`` that names the
 /// failing call; the rest of the module works with ``PostgresConnection``.
@@ -12,9 +13,23 @@ final class PQHandle {
 
     deinit { PQfinish(conn) }
 
+    /// Defaults placed before the URL, so anything the URL says overrides them: without a
+    /// connect timeout libpq waits on an unreachable host for as long as TCP does.
+    private static let defaults: [(String, String)] = [("connect_timeout", "10"), ("application_name", "greenstream")]
+
     /// Opens a connection from a `postgresql://` URL or a key=value conninfo string.
     static func connect(_ conninfo: String) throws(PostgresError) -> PQHandle {
-        guard let conn = PQconnectdb(conninfo) else {
+        let keywords = defaults.map(\.0) + ["dbname"]
+        let values = defaults.map(\.1) + [conninfo]
+        let cKeywords = keywords.map { strdup($0) }
+        let cValues = values.map { strdup($0) }
+        defer { (cKeywords + cValues).forEach { free($0) } }
+        let connection = (cKeywords.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { k in
+            (cValues.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { v in
+                PQconnectdbParams(k.baseAddress, v.baseAddress, 1)  // 1: expand dbname as a URL/conninfo
+            }
+        }
+        guard let conn = connection else {
             throw PostgresError(kind: .connect, message: "libpq could not allocate a connection", operation: "connect")
         }
         let handle = PQHandle(conn: conn)

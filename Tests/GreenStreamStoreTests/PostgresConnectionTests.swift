@@ -135,6 +135,14 @@ import Testing
         #expect(try db.int("SELECT count(*) FROM tx") == 0)
     }
 
+    @Test func connectionsNameThemselvesUnlessTheURLSaysOtherwise() throws {
+        let base = try TestDatabase.serverURL()
+        let named = try PostgresConnection.connect(url: base)
+        #expect(try named.query("SELECT current_setting('application_name') AS a").row(0).string("a") == "greenstream")
+        let custom = try PostgresConnection.connect(url: base + (base.contains("?") ? "&" : "?") + "application_name=gsctl")
+        #expect(try custom.query("SELECT current_setting('application_name') AS a").row(0).string("a") == "gsctl")
+    }
+
     @Test func connectingToAClosedPortFailsWithAConnectError() throws {
         let started = Date()
         let error = try #require(throws: PostgresError.self) {
