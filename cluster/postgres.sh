@@ -4,6 +4,7 @@
 #   cluster/postgres.sh start   # prints `export GS_PG_URL=postgresql://…` (eval it)
 #   cluster/postgres.sh stop    # stops the server and deletes its data directory
 #   cluster/postgres.sh url     # prints the URL of the running server
+#   cluster/postgres.sh halt    # stops the server but keeps its data; `start` brings it back
 #
 # It owns its data directory (GS_PG_DIR, default /tmp/greenstream-pg-<uid>), listens
 # on 127.0.0.1 on a free port (GS_PG_PORT to pin one) and on a Unix socket inside
@@ -48,6 +49,13 @@ start() {
         echo "export GS_PG_URL=$(cat "$dir/url")"
         return 0
     fi
+    if [ -f "$dir/url" ] && [ -f "$dir/options" ] && [ -f "$dir/data/PG_VERSION" ]; then
+        # Halted earlier: restart on the same data, port and settings.
+        as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" \
+            start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+        echo "export GS_PG_URL=$(cat "$dir/url")"
+        return 0
+    fi
     rm -rf "$dir"
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
@@ -56,13 +64,14 @@ start() {
     [ "${GS_PG_DURABLE:-0}" = 1 ] && fsync=on
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c synchronous_commit=$fsync -c full_page_writes=$fsync -c max_connections=200 -c shared_buffers=256MB" \
+    local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c synchronous_commit=$fsync -c full_page_writes=$fsync -c max_connections=200 -c shared_buffers=256MB"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$bindir/createdb" -h "$dir" -p "$port" -U postgres "$db"
     local url="postgresql://postgres@127.0.0.1:$port/$db"
     echo "$url" >"$dir/url"
     echo "$bindir" >"$dir/bindir"
+    echo "$options" >"$dir/options"
     echo "export GS_PG_URL=$url"
 }
 
@@ -76,9 +85,17 @@ stop() {
     rm -rf "$dir"
 }
 
+halt() {
+    [ -d "$dir/data" ] || return 0
+    local bindir
+    bindir=$(cat "$dir/bindir" 2>/dev/null || find_bindir)
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    halt) halt ;;
     url) cat "$dir/url" ;;
-    *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|halt|url" >&2; exit 2 ;;
 esac

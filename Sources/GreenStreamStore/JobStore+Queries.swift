@@ -1,0 +1,76 @@
+import Postgres
+
+/// A page of jobs, newest first, and the key to ask for the next page.
+public struct JobPage: Sendable, Equatable {
+    public var jobs: [Job]
+    /// Pass as `beforeID` to continue; nil on the last page.
+    public var nextBeforeID: Int64?
+}
+
+extension JobStore {
+    /// Lists jobs newest first, optionally of one state, paging by key (R-J-9): each page is an
+    /// index range scan on `(state, id)` or the primary key, however many jobs exist.
+    /// - Parameters:
+    ///   - state: only jobs in this state.
+    ///   - limit: page size, 1…10 000.
+    ///   - beforeID: continue after a previous page (its ``JobPage/nextBeforeID``).
+    public func jobList(state: JobState? = nil, limit: Int = 50, beforeID: Int64? = nil) throws -> JobPage {
+        guard (1...10_000).contains(limit) else { throw StoreError.invalidParameter("limit must be 1…10000") }
+        // Conditions are chosen from fixed SQL fragments; every value is still a parameter.
+        var conditions: [String] = []
+        var values: [PostgresValue] = [.int(Int64(limit) + 1)]
+        if let state {
+            values.append(.text(state.rawValue))
+            conditions.append("state = $\(values.count)::job_state")
+        }
+        if let beforeID {
+            values.append(.int(beforeID))
+            conditions.append("id < $\(values.count)")
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let result = try pool.withConnection { c in
+            try c.query("SELECT \(Job.columns) FROM jobs \(whereClause) ORDER BY id DESC LIMIT $1", values)
+        }
+        var jobs = try result.allRows.map(Job.init(row:))
+        var next: Int64?
+        if jobs.count > limit {
+            jobs.removeLast()
+            next = jobs.last?.id
+        }
+        return JobPage(jobs: jobs, nextBeforeID: next)
+    }
+
+    /// One job with its attempt history (R-J-8), or nil when no job has this id.
+    public func jobShow(id: Int64) throws -> JobDetail? {
+        try pool.withConnection { c in
+            let job = try c.query("SELECT \(Job.columns) FROM jobs WHERE id = $1", [.int(id)])
+            guard !job.isEmpty else { return nil }
+            let attempts = try c.query(
+                "SELECT \(JobAttemptRecord.columns) FROM job_attempts WHERE job_id = $1 ORDER BY attempt", [.int(id)])
+            return JobDetail(
+                job: try Job(row: job.row(0)), attempts: try attempts.allRows.map(JobAttemptRecord.init(row:)))
+        }
+    }
+
+    /// Jobs per state, every state present (zero when none), read from the trigger-maintained
+    /// delta table instead of scanning jobs (R-J-9). Folds the deltas first so the table stays small.
+    public func jobCountsByState() throws -> [JobState: Int64] {
+        let result = try pool.withConnection { c in
+            try c.query(
+                """
+                WITH folded AS (DELETE FROM job_state_count_deltas RETURNING state, delta)
+                INSERT INTO job_state_count_deltas (state, delta)
+                SELECT state, sum(delta) FROM folded GROUP BY state HAVING sum(delta) <> 0
+                """)
+            return try c.query(
+                "SELECT state::text AS state, sum(delta)::bigint AS n FROM job_state_count_deltas GROUP BY state")
+        }
+        var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, Int64(0)) })
+        for row in result.allRows {
+            let text = try row.string("state")
+            guard let state = JobState(rawValue: text) else { throw StoreError.corruptRow("job state \(text)") }
+            counts[state] = try row.int("n")
+        }
+        return counts
+    }
+}

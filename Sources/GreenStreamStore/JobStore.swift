@@ -1,0 +1,132 @@
+import Foundation
+import Postgres
+
+/// Settings of the job table's rules.
+public struct JobStoreConfiguration: Sendable, Equatable {
+    /// Retries after the first attempt (R-J-3): a job gets `1 + retries` attempts.
+    public var retries: Int
+    /// Wait before attempt n+1 after attempt n failed: exponential, full jitter, capped.
+    public var retryBackoff: Backoff
+    /// Heartbeat timeout (R-J-3): a running job whose worker has not sent a heartbeat for it
+    /// for this long, and whose lease has expired, is lost.
+    public var heartbeatTimeoutSeconds: Double
+
+    public static let defaultRetries = 3
+    public static let defaultRetryBackoff = Backoff(baseSeconds: 2, capSeconds: 300)
+    public static let defaultHeartbeatTimeoutSeconds = 5.0
+
+    public init(
+        retries: Int = defaultRetries, retryBackoff: Backoff = defaultRetryBackoff,
+        heartbeatTimeoutSeconds: Double = defaultHeartbeatTimeoutSeconds
+    ) {
+        precondition(retries >= 0, "retries must be >= 0")
+        precondition(heartbeatTimeoutSeconds > 0, "heartbeat timeout must be positive")
+        self.retries = retries
+        self.retryBackoff = retryBackoff
+        self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
+    }
+}
+
+/// What to create a job from: a landed file's name, content hash and size.
+public struct JobCreateParams: Sendable, Equatable {
+    public var fileName: String
+    public var sha256: [UInt8]
+    public var sizeBytes: Int64
+
+    public init(fileName: String, sha256: [UInt8], sizeBytes: Int64) {
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.sizeBytes = sizeBytes
+    }
+}
+
+/// The durable job table (SPEC §7). Methods are named entity first and each is one short
+/// transaction; every transition after an attempt checks its ``JobLease`` (R-J-4).
+///
+/// Calls block the calling thread on PostgreSQL; the store is safe to share between threads.
+public final class JobStore: Sendable {
+    public let pool: ConnectionPool
+    public let configuration: JobStoreConfiguration
+
+    public init(pool: ConnectionPool, configuration: JobStoreConfiguration = JobStoreConfiguration()) {
+        self.pool = pool
+        self.configuration = configuration
+    }
+
+    /// Creates the job for a landed file, idempotently.
+    ///
+    /// A file is identified by (name, SHA-256): creating it again returns the existing job with
+    /// `created == false`. A new file whose SHA-256 equals an already succeeded job's is created
+    /// directly as `duplicate` (R-J-2), naming that job.
+    public func jobCreate(_ params: JobCreateParams) throws -> (job: Job, created: Bool) {
+        guard params.sha256.count == 32 else { throw StoreError.invalidParameter("sha256 must be 32 bytes") }
+        guard !params.fileName.isEmpty, params.sizeBytes >= 0 else {
+            throw StoreError.invalidParameter("file name must be non-empty and size >= 0")
+        }
+        let values: [PostgresValue] = [
+            .text(params.fileName), .bytes(params.sha256), .int(params.sizeBytes),
+            .int(Int64(1 + configuration.retries)),
+        ]
+        return try pool.withConnection { c in
+            let inserted = try c.query(
+                """
+                WITH original AS (
+                    SELECT id FROM jobs WHERE sha256 = $2 AND state = 'succeeded' LIMIT 1
+                )
+                INSERT INTO jobs (file_name, sha256, size_bytes, max_attempts, state, duplicate_of, finished_at)
+                SELECT $1, $2, $3, $4,
+                       CASE WHEN o.id IS NULL THEN 'pending' ELSE 'duplicate' END::job_state,
+                       o.id, CASE WHEN o.id IS NULL THEN NULL ELSE now() END
+                FROM (SELECT 1) AS one LEFT JOIN original o ON true
+                ON CONFLICT (file_name, sha256) DO NOTHING
+                RETURNING \(Job.columns)
+                """, values)
+            if !inserted.isEmpty { return (try Job(row: inserted.row(0)), true) }
+            let existing = try c.query(
+                "SELECT \(Job.columns) FROM jobs WHERE file_name = $1 AND sha256 = $2",
+                [.text(params.fileName), .bytes(params.sha256)])
+            guard !existing.isEmpty else {
+                throw StoreError.corruptRow("job for \(params.fileName) neither inserted nor found")
+            }
+            return (try Job(row: existing.row(0)), false)
+        }
+    }
+
+    /// Claims the runnable job that is due first (pending, or retrying past its backoff) for
+    /// `workerID`, starting its next attempt: the attempt number grows by one, a history row
+    /// opens (R-J-8) and the lease runs for the heartbeat timeout. `SKIP LOCKED` lets several
+    /// dispatchers claim at once without waiting on each other.
+    /// - Returns: the claimed job (its ``Job/lease`` is the fencing token), or nil when none is due.
+    public func jobClaimNext(workerID: String) throws -> Job? {
+        guard !workerID.isEmpty else { throw StoreError.invalidParameter("worker id must be non-empty") }
+        let result = try pool.withConnection { c in
+            try c.query(
+                """
+                WITH next AS (
+                    SELECT id AS claim_id FROM jobs
+                    WHERE state IN ('pending', 'retrying') AND next_attempt_at <= now()
+                    ORDER BY next_attempt_at, id
+                    LIMIT 1
+                    FOR UPDATE SKIP LOCKED
+                ), claimed AS (
+                    UPDATE jobs
+                    SET state = 'running', attempt = attempt + 1, worker_id = $1,
+                        lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
+                    FROM next WHERE id = next.claim_id
+                    RETURNING \(Job.columns)
+                ), started AS (
+                    INSERT INTO job_attempts (job_id, attempt, worker_id)
+                    SELECT id, attempt, $1 FROM claimed
+                ), worker AS (
+                    INSERT INTO workers (id, last_heartbeat_at, current_job_id, current_attempt)
+                    SELECT $1, now(), id, attempt FROM claimed
+                    ON CONFLICT (id) DO UPDATE
+                    SET last_heartbeat_at = now(), current_job_id = excluded.current_job_id,
+                        current_attempt = excluded.current_attempt
+                )
+                SELECT * FROM claimed
+                """, [.text(workerID), .double(configuration.heartbeatTimeoutSeconds)])
+        }
+        return try result.isEmpty ? nil : Job(row: result.row(0))
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder so the target builds before its issue lands; delete when real code arrives.
-enum _PostgresPlaceholder {}
