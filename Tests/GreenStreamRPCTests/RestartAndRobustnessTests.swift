@@ -48,7 +48,7 @@ struct RestartAndRobustnessTests {
     func badMessagesGetErrorReplies(endpoint: Endpoint) async throws {
         let harness = try Harness(endpoint)
         defer { harness.server.close() }
-        var options = RequestClientOptions(resendInterval: nil, timeout: .seconds(10))
+        var options = RequestClientOptions(resendInterval: nil, timeout: .seconds(60))
         if let certs = harness.certificates {
             options.tls = TLSConfiguration(caFile: certs.caCert, peerVerification: .required)
         }
