@@ -67,7 +67,8 @@ let package = Package(
         .executableTarget(name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet"]),
         .executableTarget(name: "bench-hotstore", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres"]),
         .executableTarget(
-            name: "bench-rpc", dependencies: ["GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
+            name: "bench-rpc",
+            dependencies: ["GreenStreamCore", "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
 
         // MARK: Tests
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),

@@ -1,4 +1,5 @@
 import Foundation
+import GreenStreamCore
 import Postgres
 
 extension JobStore {

@@ -1,3 +1,4 @@
+import GreenStreamCore
 import Postgres
 
 /// A page of jobs, newest first, and the key to ask for the next page.

@@ -1,4 +1,5 @@
 import Foundation
+import GreenStreamCore
 import Postgres
 
 /// A worker as the coordinator last heard of it.

@@ -4,6 +4,7 @@
 //   swift run -c release bench-rpc [seconds-per-case]   (default 5)
 //
 // Results go to docs/PERFORMANCE.md, section "RPC".
+import GreenStreamCore
 import GreenStreamRPC
 import Logging
 import NNG
@@ -26,7 +27,7 @@ struct EchoService: RPCService {
             return .leaseJob(
                 LeaseJobReply(
                     assignment: JobAssignment(
-                        job: JobRef(jobID: 1, attempt: 1), fileName: "f.csv", fileSHA256: "",
+                        job: JobLease(jobID: 1, attempt: 1), fileName: "f.csv", fileSHA256: "",
                         fileSize: UInt64(payloadBytes), content: payload, leaseTimeoutMs: 5000)))
         default:
             return .error(RPCError(.unknownRequest, "not benchmarked"))

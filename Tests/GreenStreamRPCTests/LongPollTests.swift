@@ -1,3 +1,4 @@
+import GreenStreamCore
 import GreenStreamRPC
 import NNG
 import Testing
@@ -29,16 +30,16 @@ struct LongPollTests {
             let reply = try await worker.heartbeat(
                 HeartbeatRequest(
                     workerID: "w0",
-                    inFlight: [JobProgress(job: JobRef(jobID: Int64(beat), attempt: 1), stage: .encoding)]))
-            #expect(reply.cancel == [JobRef(jobID: Int64(beat), attempt: 1)])
+                    inFlight: [JobProgress(job: JobLease(jobID: Int64(beat), attempt: 1), stage: .encoding)]))
+            #expect(reply.cancel == [JobLease(jobID: Int64(beat), attempt: 1)])
         }
         #expect(finished.withLock { $0 } == 0, "the polls were still held while the heartbeats ran")
         #expect(harness.service.count("heartbeat") == 20)
 
         var first = Fixtures.assignment
-        first.job = JobRef(jobID: 1, attempt: 1)
+        first.job = JobLease(jobID: 1, attempt: 1)
         var second = Fixtures.assignment
-        second.job = JobRef(jobID: 2, attempt: 1)
+        second.job = JobLease(jobID: 2, attempt: 1)
         harness.service.offer(first)
         harness.service.offer(second)
         var leased: [Int64] = []

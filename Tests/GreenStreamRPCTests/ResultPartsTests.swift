@@ -29,7 +29,7 @@ struct ResultPartsTests {
             counts: RowCounts(
                 rowsRead: 23_000, measuredRows: 16_000, interpolatedRows: 4000, rejectedRows: 3000, synthesisedSlots: 0),
             rejectCounts: [.aboveMax: 300, .malformedRow: 2700], rejects: rejects, readings: batch, archiveFiles: files)
-        return ReportResultRequest(workerID: "host-a/1", job: JobRef(jobID: 12, attempt: 2), outcome: .success(success))
+        return ReportResultRequest(workerID: "host-a/1", job: JobLease(jobID: 12, attempt: 2), outcome: .success(success))
     }
 
     @Test("Every part packs under the limit, and the parts reassemble in any order to the original")
@@ -59,10 +59,10 @@ struct ResultPartsTests {
     @Test("A result that fits, and a failure, stay one request")
     func smallResultsStayWhole() throws {
         let failure = ReportResultRequest(
-            workerID: "w", job: JobRef(jobID: 1, attempt: 1), outcome: .failure(JobFailure(.noHeader)))
+            workerID: "w", job: JobLease(jobID: 1, attempt: 1), outcome: .failure(JobFailure(.noHeader)))
         #expect(ResultParts.split(failure, maxPartBytes: Self.limit) == [failure])
         let small = ReportResultRequest(
-            workerID: "w", job: JobRef(jobID: 1, attempt: 1), outcome: Fixtures.requests[3].reportResultOutcome!)
+            workerID: "w", job: JobLease(jobID: 1, attempt: 1), outcome: Fixtures.requests[3].reportResultOutcome!)
         let parts = ResultParts.split(small, maxPartBytes: Self.limit)
         #expect(parts == [small])
         var assembler = ResultAssembler(first: parts[0])
@@ -74,8 +74,8 @@ struct ResultPartsTests {
         let parts = ResultParts.split(Self.bigResult(), maxPartBytes: Self.limit)
         var assembler = ResultAssembler(first: parts[0])
         var foreign = parts[1]
-        foreign.job = JobRef(jobID: 12, attempt: 3)
-        #expect(throws: ResultAssemblyError.wrongJob(expected: JobRef(jobID: 12, attempt: 2), got: foreign.job)) {
+        foreign.job = JobLease(jobID: 12, attempt: 3)
+        #expect(throws: ResultAssemblyError.wrongJob(expected: JobLease(jobID: 12, attempt: 2), got: foreign.job)) {
             try assembler.add(foreign)
         }
         var miscounted = parts[1]

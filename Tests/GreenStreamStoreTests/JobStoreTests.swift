@@ -1,4 +1,5 @@
 import Foundation
+import GreenStreamCore
 import GreenStreamStore
 import Postgres
 import Testing

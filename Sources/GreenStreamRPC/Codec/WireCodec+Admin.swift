@@ -1,3 +1,4 @@
+import GreenStreamCore
 import GreenStreamProto
 
 // admin.proto: the gsctl calls.
@@ -124,10 +125,8 @@ extension WireCodec {
             p.pointee.address = try a.string(w.address, field: "workers.address")
             p.pointee.registered_at_us = w.registeredAtUs
             p.pointee.last_heartbeat_us = w.lastHeartbeatUs
-            (p.pointee.n_in_flight, p.pointee.in_flight) = a.messages(w.inFlight, greenstream__v1__job_ref__init) {
-                q, ref in
-                q.pointee.job_id = ref.jobID
-                q.pointee.attempt = ref.attempt
+            (p.pointee.n_in_flight, p.pointee.in_flight) = try a.messages(w.inFlight, greenstream__v1__job_ref__init) {
+                try fill($0, $1, "workers.in_flight")
             }
         }
         return m
@@ -145,7 +144,7 @@ extension WireCodec {
                 address: try text(w.address, "workers.address"),
                 registeredAtUs: w.registered_at_us, lastHeartbeatUs: w.last_heartbeat_us,
                 inFlight: try messageList(w.n_in_flight, w.in_flight, limit: limits.maxListItems, "workers.in_flight") {
-                    decode($0)
+                    try decode($0, "workers.in_flight")
                 })
         }
         return ListWorkersReply(workers: workers)
@@ -153,7 +152,7 @@ extension WireCodec {
 
     func encode(_ r: StatsReply, _ a: CArena) -> UnsafeMutablePointer<Greenstream__V1__StatsReply> {
         let m: UnsafeMutablePointer<Greenstream__V1__StatsReply> = a.message(greenstream__v1__stats_reply__init)
-        let states = r.jobsByState.sorted { $0.key.rawValue < $1.key.rawValue }
+        let states = r.jobsByState.sorted { $0.key.wireNumber < $1.key.wireNumber }
         (m.pointee.n_jobs_by_state, m.pointee.jobs_by_state) = a.messages(states, greenstream__v1__state_count__init) {
             p, entry in
             p.pointee.state = wire(entry.key)

@@ -99,7 +99,7 @@ extension WireCodec {
             m.lease_job = try encode(r, a)
         case .heartbeat(let r):
             m.body_case = GREENSTREAM__V1__REPLY__BODY_HEARTBEAT
-            m.heartbeat = encode(r, a)
+            m.heartbeat = try encode(r, a)
         case .reportResult(let r):
             m.body_case = GREENSTREAM__V1__REPLY__BODY_REPORT_RESULT
             let s: UnsafeMutablePointer<Greenstream__V1__ReportResultReply> = a.message(

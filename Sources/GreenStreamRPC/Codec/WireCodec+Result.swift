@@ -10,7 +10,7 @@ extension WireCodec {
         let m: UnsafeMutablePointer<Greenstream__V1__ReportResultRequest> = a.message(
             greenstream__v1__report_result_request__init)
         m.pointee.worker_id = try a.string(r.workerID, field: "report_result.worker_id")
-        m.pointee.job = encode(r.job, a)
+        m.pointee.job = try encode(r.job, "report_result.job", a)
         m.pointee.part = r.part
         m.pointee.part_count = r.partCount
         switch r.outcome {
@@ -45,7 +45,7 @@ extension WireCodec {
         }
         return ReportResultRequest(
             workerID: try text(m.pointee.worker_id, "report_result.worker_id"),
-            job: decode(try required(m.pointee.job, "report_result.job")),
+            job: try decode(try required(m.pointee.job, "report_result.job"), "report_result.job"),
             outcome: outcome, part: m.pointee.part, partCount: max(1, m.pointee.part_count))
     }
 

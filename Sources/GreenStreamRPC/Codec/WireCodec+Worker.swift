@@ -1,3 +1,4 @@
+import GreenStreamCore
 import GreenStreamProto
 
 // worker.proto: registration, lease and heartbeat messages.
@@ -49,23 +50,12 @@ extension WireCodec {
         LeaseJobRequest(workerID: try text(m.pointee.worker_id, "lease_job.worker_id"), waitMs: m.pointee.wait_ms)
     }
 
-    func encode(_ r: JobRef, _ a: CArena) -> UnsafeMutablePointer<Greenstream__V1__JobRef> {
-        let m: UnsafeMutablePointer<Greenstream__V1__JobRef> = a.message(greenstream__v1__job_ref__init)
-        m.pointee.job_id = r.jobID
-        m.pointee.attempt = r.attempt
-        return m
-    }
-
-    func decode(_ m: UnsafeMutablePointer<Greenstream__V1__JobRef>) -> JobRef {
-        JobRef(jobID: m.pointee.job_id, attempt: m.pointee.attempt)
-    }
-
     func encode(_ r: LeaseJobReply, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__LeaseJobReply> {
         let m: UnsafeMutablePointer<Greenstream__V1__LeaseJobReply> = a.message(greenstream__v1__lease_job_reply__init)
         m.pointee.retry_after_ms = r.retryAfterMs
         guard let job = r.assignment else { return m }
         let j: UnsafeMutablePointer<Greenstream__V1__JobAssignment> = a.message(greenstream__v1__job_assignment__init)
-        j.pointee.job = encode(job.job, a)
+        j.pointee.job = try encode(job.job, "assignment.job", a)
         j.pointee.file_name = try a.string(job.fileName, field: "assignment.file_name")
         j.pointee.file_sha256 = try a.string(job.fileSHA256, field: "assignment.file_sha256")
         j.pointee.file_size = job.fileSize
@@ -97,7 +87,7 @@ extension WireCodec {
             maxGapSeconds: s.max_gap_seconds,
             peakStartHour: s.peak_start_hour, peakEndHour: s.peak_end_hour, maxFileBytes: s.max_file_bytes)
         let assignment = JobAssignment(
-            job: decode(try required(j.job, "assignment.job")), fileName: try text(j.file_name, "assignment.file_name"),
+            job: try decode(try required(j.job, "assignment.job"), "assignment.job"), fileName: try text(j.file_name, "assignment.file_name"),
             fileSHA256: try text(j.file_sha256, "assignment.file_sha256"), fileSize: j.file_size,
             content: bytes(j.content),
             sourcePath: try text(j.source_path, "assignment.source_path"), settings: settings,
@@ -109,9 +99,9 @@ extension WireCodec {
         let m: UnsafeMutablePointer<Greenstream__V1__HeartbeatRequest> = a.message(
             greenstream__v1__heartbeat_request__init)
         m.pointee.worker_id = try a.string(r.workerID, field: "heartbeat.worker_id")
-        (m.pointee.n_in_flight, m.pointee.in_flight) = a.messages(r.inFlight, greenstream__v1__job_progress__init) {
+        (m.pointee.n_in_flight, m.pointee.in_flight) = try a.messages(r.inFlight, greenstream__v1__job_progress__init) {
             p, progress in
-            p.pointee.job = encode(progress.job, a)
+            p.pointee.job = try encode(progress.job, "heartbeat.in_flight.job", a)
             p.pointee.stage = wire(progress.stage)
             p.pointee.rows_done = progress.rowsDone
             p.pointee.bytes_done = progress.bytesDone
@@ -124,18 +114,17 @@ extension WireCodec {
             m.pointee.n_in_flight, m.pointee.in_flight, limit: limits.maxListItems, "heartbeat.in_flight"
         ) { p in
             JobProgress(
-                job: decode(try required(p.pointee.job, "heartbeat.in_flight.job")),
+                job: try decode(try required(p.pointee.job, "heartbeat.in_flight.job"), "heartbeat.in_flight.job"),
                 stage: try enumValue(p.pointee.stage, "heartbeat.in_flight.stage"), rowsDone: p.pointee.rows_done,
                 bytesDone: p.pointee.bytes_done)
         }
         return HeartbeatRequest(workerID: try text(m.pointee.worker_id, "heartbeat.worker_id"), inFlight: inFlight)
     }
 
-    func encode(_ r: HeartbeatReply, _ a: CArena) -> UnsafeMutablePointer<Greenstream__V1__HeartbeatReply> {
+    func encode(_ r: HeartbeatReply, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__HeartbeatReply> {
         let m: UnsafeMutablePointer<Greenstream__V1__HeartbeatReply> = a.message(greenstream__v1__heartbeat_reply__init)
-        (m.pointee.n_cancel, m.pointee.cancel) = a.messages(r.cancel, greenstream__v1__job_ref__init) { p, ref in
-            p.pointee.job_id = ref.jobID
-            p.pointee.attempt = ref.attempt
+        (m.pointee.n_cancel, m.pointee.cancel) = try a.messages(r.cancel, greenstream__v1__job_ref__init) {
+            try fill($0, $1, "heartbeat.cancel")
         }
         m.pointee.drain = r.drain ? 1 : 0
         return m
@@ -144,7 +133,7 @@ extension WireCodec {
     func decode(_ m: UnsafeMutablePointer<Greenstream__V1__HeartbeatReply>) throws -> HeartbeatReply {
         let cancel = try messageList(
             m.pointee.n_cancel, m.pointee.cancel, limit: limits.maxListItems, "heartbeat.cancel"
-        ) { decode($0) }
+        ) { try decode($0, "heartbeat.cancel") }
         return HeartbeatReply(cancel: cancel, drain: m.pointee.drain != 0)
     }
 }

@@ -139,12 +139,12 @@ public struct WorkerInfo: Sendable, Equatable {
     public var address: String
     public var registeredAtUs: Int64
     public var lastHeartbeatUs: Int64
-    public var inFlight: [JobRef]
+    public var inFlight: [JobLease]
 
     public init(
         workerID: String, hostname: String, softwareVersion: String, address: String, registeredAtUs: Int64,
         lastHeartbeatUs: Int64,
-        inFlight: [JobRef] = []
+        inFlight: [JobLease] = []
     ) {
         self.workerID = workerID
         self.hostname = hostname

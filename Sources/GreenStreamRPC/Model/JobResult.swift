@@ -75,12 +75,12 @@ public struct JobSuccess: Sendable, Equatable {
 
 /// `greenstream.v1.JobFailure`.
 public struct JobFailure: Sendable, Equatable {
-    public var kind: FailureKind
+    public var kind: JobFailureKind
     /// For permanent failures the spec's reason (``FileFailure/reason``).
     public var reason: String
     public var message: String
 
-    public init(kind: FailureKind, reason: String, message: String = "") {
+    public init(kind: JobFailureKind, reason: String, message: String = "") {
         self.kind = kind
         self.reason = reason
         self.message = message
@@ -100,7 +100,7 @@ public struct ReportResultRequest: Sendable, Equatable {
     }
 
     public var workerID: String
-    public var job: JobRef
+    public var job: JobLease
     public var outcome: Outcome
     /// Index of this request among the result's parts (0-based).
     public var part: UInt32
@@ -113,7 +113,7 @@ public struct ReportResultRequest: Sendable, Equatable {
     ///   - outcome: success payload or failure.
     ///   - part: index among the parts (see ``ResultParts``).
     ///   - partCount: number of parts; 1 for a whole result.
-    public init(workerID: String, job: JobRef, outcome: Outcome, part: UInt32 = 0, partCount: UInt32 = 1) {
+    public init(workerID: String, job: JobLease, outcome: Outcome, part: UInt32 = 0, partCount: UInt32 = 1) {
         self.workerID = workerID
         self.job = job
         self.outcome = outcome

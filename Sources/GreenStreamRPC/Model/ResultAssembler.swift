@@ -3,7 +3,7 @@ import GreenStreamCore
 /// Why the parts of a result do not make a whole.
 public enum ResultAssemblyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The part belongs to another job or attempt than the assembler's.
-    case wrongJob(expected: JobRef, got: JobRef)
+    case wrongJob(expected: JobLease, got: JobLease)
     /// `part_count` differs from the first part's, or `part` is not below it.
     case inconsistentParts(part: UInt32, partCount: UInt32, expectedCount: UInt32)
     /// Parts of a multi-part result must all be successes.
@@ -27,7 +27,7 @@ public enum ResultAssemblyError: Error, Sendable, Equatable, CustomStringConvert
 /// and yields the whole ``JobSuccess`` once every part is in. A repeated part
 /// replaces the earlier copy (resends carry the same content).
 public struct ResultAssembler: Sendable {
-    public let job: JobRef
+    public let job: JobLease
     public let partCount: UInt32
     private var parts: [UInt32: JobSuccess] = [:]
 

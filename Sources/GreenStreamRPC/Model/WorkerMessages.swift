@@ -1,3 +1,5 @@
+import GreenStreamCore
+
 // Swift model of worker.proto's registration, lease and heartbeat messages; field
 // meanings are documented in proto/greenstream/v1/worker.proto.
 
@@ -69,7 +71,7 @@ public struct TransformSettings: Sendable, Equatable {
 
 /// `greenstream.v1.JobAssignment`: one leased job.
 public struct JobAssignment: Sendable, Equatable {
-    public var job: JobRef
+    public var job: JobLease
     public var fileName: String
     public var fileSHA256: String
     public var fileSize: UInt64
@@ -80,7 +82,7 @@ public struct JobAssignment: Sendable, Equatable {
     public var leaseTimeoutMs: UInt32
 
     public init(
-        job: JobRef, fileName: String, fileSHA256: String, fileSize: UInt64, content: [UInt8] = [],
+        job: JobLease, fileName: String, fileSHA256: String, fileSize: UInt64, content: [UInt8] = [],
         sourcePath: String = "",
         settings: TransformSettings = .init(), leaseTimeoutMs: UInt32
     ) {
@@ -110,12 +112,12 @@ public struct LeaseJobReply: Sendable, Equatable {
 
 /// `greenstream.v1.JobProgress`: one in-flight job in a heartbeat.
 public struct JobProgress: Sendable, Equatable {
-    public var job: JobRef
+    public var job: JobLease
     public var stage: JobStage
     public var rowsDone: UInt64
     public var bytesDone: UInt64
 
-    public init(job: JobRef, stage: JobStage, rowsDone: UInt64 = 0, bytesDone: UInt64 = 0) {
+    public init(job: JobLease, stage: JobStage, rowsDone: UInt64 = 0, bytesDone: UInt64 = 0) {
         self.job = job
         self.stage = stage
         self.rowsDone = rowsDone
@@ -137,11 +139,11 @@ public struct HeartbeatRequest: Sendable, Equatable {
 /// `greenstream.v1.HeartbeatReply`.
 public struct HeartbeatReply: Sendable, Equatable {
     /// Jobs the worker must stop.
-    public var cancel: [JobRef]
+    public var cancel: [JobLease]
     /// Finish current jobs, then exit.
     public var drain: Bool
 
-    public init(cancel: [JobRef] = [], drain: Bool = false) {
+    public init(cancel: [JobLease] = [], drain: Bool = false) {
         self.cancel = cancel
         self.drain = drain
     }

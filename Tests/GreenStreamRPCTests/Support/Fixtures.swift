@@ -4,7 +4,7 @@ import GreenStreamRPC
 /// One sample of every call and result, with every field set to a non-default value
 /// so a field lost in either direction shows up as a difference.
 enum Fixtures {
-    static let job = JobRef(jobID: 9_000_000_001, attempt: 3)
+    static let job = JobLease(jobID: 9_000_000_001, attempt: 3)
 
     static let readings = ReadingBatch(
         meterID: [1, 7, Int64.max], ts: [0, 1_700_000_000_000_000, -62_135_596_800_000_000], kw: [0, -0.0, 48.25],
@@ -54,7 +54,7 @@ enum Fixtures {
                 workerID: "host-a/1234",
                 inFlight: [
                     JobProgress(job: job, stage: .encoding, rowsDone: 123, bytesDone: 4567),
-                    JobProgress(job: JobRef(jobID: 5, attempt: 1), stage: .reading),
+                    JobProgress(job: JobLease(jobID: 5, attempt: 1), stage: .reading),
                 ])),
         .reportResult(ReportResultRequest(workerID: "host-a/1234", job: job, outcome: .success(success))),
         .reportResult(

@@ -1,14 +1,15 @@
-/// The job lifecycle (R-J-2), mirrored by the `job_state` enum in PostgreSQL.
+/// The job lifecycle (R-J-2). The raw values are the spec's state names and the labels of
+/// the `job_state` enum in PostgreSQL; the RPC codec maps them to proto numbers.
 public enum JobState: String, Sendable, CaseIterable, Codable {
-    /// Created from a landed file; waiting to be claimed. ``JobStore/jobCreate(_:)`` puts jobs
-    /// here and ``JobStore/jobRetry(id:)`` brings quarantined ones back.
+    /// Created from a landed file; waiting to be claimed. `JobStore.jobCreate` puts jobs
+    /// here and `JobStore.jobRetry` brings quarantined ones back.
     case pending
-    /// Claimed by a worker (``JobStore/jobClaimNext(workerID:)``); leaves through a commit,
+    /// Claimed by a worker (`JobStore.jobClaimNext`); leaves through a commit,
     /// a recorded failure or the rescuer.
     case running
     /// A retryable attempt failed; claimable again once `next_attempt_at` passes.
     case retrying
-    /// Its readings and rollups committed (``HotStore/commit(_:)``). Terminal.
+    /// Its readings and rollups committed (`HotStore.commit`). Terminal.
     case succeeded
     /// A permanent failure, or its attempt budget is spent. Terminal until retried by an operator.
     case quarantined
@@ -19,8 +20,9 @@ public enum JobState: String, Sendable, CaseIterable, Codable {
     public var isTerminal: Bool { self == .succeeded || self == .quarantined || self == .duplicate }
 }
 
-/// The fencing token of one attempt (R-J-4): every assignment carries it, and every transition
-/// after the attempt checks that it is still the job's current one.
+/// A job and one of its attempts: the fencing token (R-J-4). Every assignment carries it,
+/// and every transition, result and heartbeat after the attempt names it, so a stale
+/// attempt is refused.
 public struct JobLease: Sendable, Hashable, CustomStringConvertible {
     public let jobID: Int64
     public let attempt: Int32
@@ -34,19 +36,9 @@ public struct JobLease: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Why an attempt ended without success.
-public enum JobFailureKind: Sendable, Equatable {
+public enum JobFailureKind: Sendable, Hashable, CaseIterable {
     /// Worker lost, worker error, sink error (R-J-3): retried with backoff while budget remains.
     case retryable
     /// The file itself is unusable (R-IN-3): quarantined at once.
     case permanent
-}
-
-/// What a recorded failure did to the job.
-public enum JobFailureOutcome: Sendable, Equatable {
-    /// Waiting for its backoff; claimable from `nextAttemptAt`.
-    case retrying(nextAttemptAt: Double)
-    /// Out of retries or permanently failed.
-    case quarantined
-    /// The lease was stale: a newer attempt exists or the job already ended. Nothing changed.
-    case fenced
 }
