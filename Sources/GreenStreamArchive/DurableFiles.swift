@@ -2,6 +2,7 @@
 // it into place, fsync the directory (so the rename itself survives a power cut). Every failure
 // becomes ArchiveError.io naming the call and the path.
 import Glibc
+import Parquet
 
 enum DurableFiles {
     /// Writes `bytes` to `path` so that a reader sees either the old file or the complete new one.
@@ -104,21 +105,12 @@ enum DurableFiles {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Reads a small file whole.
+    /// Reads a small file whole, through Parquet's read loop.
     static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ArchiveError.io(call: "open", path: path, errno: errno) }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ArchiveError.io(call: "read", path: path, errno: errno)
-            }
-            if n == 0 { return result }
-            result.append(contentsOf: chunk[0..<n])
+        do {
+            return try ParquetFooterReader.readFile(path)
+        } catch ParquetError.io(let call, let path, let errno) {
+            throw ArchiveError.io(call: call, path: path, errno: errno)
         }
     }
 

@@ -35,7 +35,10 @@ public enum ParquetFooterReader {
         try read(fileBytes: readFile(path))
     }
 
-    static func readFile(_ path: String) throws -> [UInt8] {
+    /// Reads any file whole (a POSIX read loop, retried on `EINTR`); the archive reads its
+    /// manifests with it too.
+    /// - Throws: ``ParquetError/io(call:path:errno:)`` naming the failed call.
+    public static func readFile(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ParquetError.io(call: "open", path: path, errno: errno) }
         defer { close(fd) }
