@@ -54,6 +54,9 @@ let package = Package(
             ]
         ),
 
+        // MARK: Test support (used by test targets only)
+        .target(name: "GreenStreamTesting"),
+
         // MARK: Executables
         .executableTarget(
             name: "greenstream",
@@ -73,11 +76,16 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
         .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore"]),
-        .testTarget(name: "GreenStreamCLITests", dependencies: ["greenstream"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "greenstream"]),
+        .testTarget(name: "GreenStreamCLITests", dependencies: ["greenstream", "GreenStreamTesting"]),
+        .testTarget(
+            name: "ParquetTests",
+            dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "GreenStreamTesting", "greenstream"]),
         .testTarget(name: "GreenStreamStoreTests", dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore"]),
         .testTarget(
             name: "GreenStreamRPCTests",
-            dependencies: ["GreenStreamRPC", "NNG", "GreenStreamCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "GreenStreamRPC", "NNG", "GreenStreamCore", "GreenStreamTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )

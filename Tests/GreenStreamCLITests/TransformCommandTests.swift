@@ -1,4 +1,5 @@
 import Foundation
+import GreenStreamTesting
 import Testing
 
 /// Runs the built `greenstream` binary over hand-made files, as an operator would.
@@ -9,32 +10,9 @@ struct TransformCommandTests {
         var stderr: String
     }
 
-    /// The `greenstream` binary built beside the test bundle.
-    static func binary() throws -> URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [
-            beside.appendingPathComponent("greenstream"),
-            beside.deletingLastPathComponent().appendingPathComponent("greenstream"),
-        ]
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "greenstream binary not built; looked at \(candidates.map(\.path))"])
-        }
-        return found
-    }
-
     static func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        let result = try ChildProcess.run(try ChildProcess.greenstreamBinary(), arguments)
+        return Run(status: result.status, stdout: result.stdoutText, stderr: result.stderrText)
     }
 
     static func tempDir() throws -> URL {

@@ -1,5 +1,6 @@
 import Foundation
 import GreenStreamArchive
+import GreenStreamTesting
 import Parquet
 import Testing
 
@@ -11,36 +12,12 @@ final class TransformParquetCommandTests {
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [beside, beside.deletingLastPathComponent()].map {
-            $0.appendingPathComponent("greenstream").path
-        }
-        let binary = try #require(
-            candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "greenstream binary not built")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, stdout, stderr)
+        let result = try ChildProcess.run(try ChildProcess.greenstreamBinary(), arguments)
+        return (result.status, result.stdoutText, result.stderrText)
     }
 
     private func sha256(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return String(text.prefix(64))
+        String(try ChildProcess.run("sha256sum", [path]).stdoutText.prefix(64))
     }
 
     @Test("R-P-1: inputs become jobs 1, 2, … with one Parquet file per job and UTC date, plus rejects CSVs")

@@ -1,4 +1,5 @@
 import Foundation
+import GreenStreamTesting
 import NNG
 
 /// A CA, a server certificate for 127.0.0.1/localhost and a client certificate,
@@ -54,18 +55,9 @@ struct TestCertificates: Sendable {
     }
 
     private static func openssl(_ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure(
-                "openssl \(arguments.joined(separator: " ")) failed: \(String(decoding: stderr, as: UTF8.self))")
+        let result = try ChildProcess.run("openssl", arguments)
+        guard result.status == 0 else {
+            throw TestFailure("openssl \(arguments.joined(separator: " ")) failed: \(result.stderrText)")
         }
     }
 }

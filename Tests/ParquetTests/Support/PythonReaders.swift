@@ -1,4 +1,5 @@
 import Foundation
+import GreenStreamTesting
 import Testing
 
 /// What pyarrow and DuckDB report about a Parquet file or a Hive-partitioned folder. Every value is
@@ -51,19 +52,9 @@ enum PythonReaders {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("gs-read-parquet-\(UUID()).py")
         try readerScript.write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [interpreter, script.path, mode, path, sortBy.joined(separator: ",")]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: stderr, as: UTF8.self)
+        let result = try ChildProcess.run(interpreter, [script.path, mode, path, sortBy.joined(separator: ",")])
+        guard result.status == 0 else {
+            let message = result.stderrText
             Issue.record(
                 "\(interpreter) failed reading \(path) (is pyarrow and duckdb installed? run scripts/test.sh): \(message)"
             )
@@ -71,7 +62,7 @@ enum PythonReaders {
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(ReaderReport.self, from: stdout)
+        return try decoder.decode(ReaderReport.self, from: result.stdout)
     }
 
     enum PythonReaderError: Error { case failed(String) }
