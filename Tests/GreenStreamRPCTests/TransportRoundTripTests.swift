@@ -99,6 +99,11 @@ struct TransportRoundTripTests {
         let client = try harness.client(resend: .milliseconds(100))
         defer { client.close() }
         let reply = try await client.peakHours(PeakHoursRequest(day: "slow", top: 2))
+        // Let the server's answers to the resent copies arrive before the client closes:
+        // in NNG 1.5.2 a reply landing on a pipe as its socket closes can hang nng_close
+        // for good (8 of 60 runs of this test hung without this wait, 0 of 60 with it;
+        // see docs/DECISIONS.md, RPC, "Known NNG 1.5.2 hang").
+        try await Task.sleep(for: .milliseconds(500))
         #expect(reply.day == "slow" && reply.hours.count == 2)
         #expect(harness.service.count("peak_hours") == 1)
         let resent = harness.logs.withLock { $0 }.filter { $0.contains("answered a resent request") }
