@@ -203,4 +203,46 @@ struct SpecEdgeCaseInputTests {
         #expect(rejectSummary(out) == ["2:invalid_unit"])
         #expect(out.readings.meterID == [3])
     }
+
+    @Test("R-IN-1 R-IN-2 a header with a quoted name spanning lines: data rows count the header's lines")
+    func multiLineHeader() throws {
+        let out = try transform("meter_id,\"note\r\nmore\",timestamp,reading_value,unit\r\nx,,2024-01-01T00:00:00Z,1,kW\r\n")
+        #expect(rejectSummary(out) == ["3:invalid_meter_id"])
+    }
+
+    @Test("R-IN-2 R-IN-5 a header with a quoting error is matched on the names read before it")
+    func headerWithQuotingError() throws {
+        let out = try transform("meter_id,timestamp,reading_value,unit\"x\n1,2024-01-01T00:00:00Z,1,kW\n")
+        #expect(out.rejects.isEmpty)
+        #expect(out.readings.kw == [1])
+        #expect(throws: FileFailure.missingColumn("unit")) {
+            try Transformer().transform(Array("meter_id,timestamp,reading_value,\"unit\n1,2024-01-01T00:00:00Z,1,kW\n".utf8))
+        }
+        #expect(throws: FileFailure.missingColumn("readingvalue")) {
+            try Transformer().transform(Array("meter_id,timestamp,reading\"_value,unit\n".utf8))
+        }
+    }
+
+    @Test("R-J-5 rejects.csv quotes raw texts so that a strict RFC 4180 reader gets them back")
+    func rejectsCSVRoundTrip() throws {
+        let out = try transform(
+            "meter_id,timestamp,reading_value,unit\n"
+                + "\"a,\"\"b\"\"\",\"2024-01-01\r\nT00:00\",\"x\ry\",\"k W\"\n"
+                + "1,2024-01-01T00:00:00Z,\"1,5\",kW\n"
+                + "1,2024-01-01T00:15:00Z,1,\"\"\"kW\"\"\"\n")
+        #expect(rejectSummary(out) == ["2:invalid_meter_id", "4:invalid_value", "5:invalid_unit"])
+        let bytes = out.rejectsCSV()
+        var rows: [[String]] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = CSVRecordReader(bytes: buffer)
+            var record = CSVRecordReader.Record(capacity: 6)
+            while reader.next(into: &record) {
+                #expect(!record.isMalformed)
+                rows.append((0..<record.storedCount).map { reader.text(of: record.field($0)) })
+            }
+        }
+        #expect(rows.count == 4)
+        #expect(rows.dropFirst().map { Array($0.dropFirst(2)) } == out.rejects.map { [$0.meterID, $0.timestamp, $0.readingValue, $0.unit] })
+        #expect(rows[1] == ["2", "invalid_meter_id", "a,\"b\"", "2024-01-01\r\nT00:00", "x\ry", "k W"])
+    }
 }

@@ -326,3 +326,38 @@ struct SpecEdgeCaseT1Tests {
         ])
     }
 }
+
+/// R-T1-3 against the standard library's correctly rounded conversion, over generated literals.
+struct SpecEdgeCaseDecimalPropertyTests {
+    @Test("R-T1-3 every decimal literal reads as the correctly rounded Double; overflow is invalid_value; -0 is zero")
+    func decimalsMatchStandardLibrary() {
+        var g = ConservationPropertyTests.Generator(state: 0x5EED_0003)
+        func digits(_ n: Int) -> String { String((0..<n).map { _ in Character(String(g.int(10))) }) }
+        for _ in 0..<20_000 {
+            let sign = ["", "+", "-"][g.int(3)]
+            var intPart = digits(g.int(4) == 0 ? g.int(26) : g.int(6))
+            var fracPart = g.chance(60) ? digits(g.int(4) == 0 ? g.int(26) : g.int(8)) : nil
+            if intPart.isEmpty && (fracPart ?? "").isEmpty { intPart = digits(1 + g.int(3)) }
+            if g.chance(10) { intPart = String(repeating: "0", count: 1 + g.int(20)) + intPart }
+            if g.chance(10), fracPart != nil { fracPart! += String(repeating: "0", count: 1 + g.int(20)) }
+            let exponent = g.chance(40) ? (["e", "E"][g.int(2)] + ["", "+", "-"][g.int(3)] + String(g.int(g.chance(20) ? 400 : 30))) : ""
+            let text = sign + intPart + (fracPart.map { "." + $0 } ?? "") + exponent
+            let canonical = sign + (intPart.isEmpty ? "0" : intPart) + "." + ((fracPart ?? "").isEmpty ? "0" : fracPart!) + exponent
+            guard let expected = Double(canonical) else {
+                Issue.record("the standard library refused \(canonical)")
+                continue
+            }
+            let got = parseValue(text)
+            if expected.isInfinite {
+                #expect(got == .invalid, "\(text)")
+            } else if expected == 0 {
+                guard case .number(let v) = got, v == 0, v.sign == .plus else {
+                    Issue.record("\(text) → \(got), expected +0")
+                    continue
+                }
+            } else {
+                #expect(got == .number(expected), "\(text)")
+            }
+        }
+    }
+}
