@@ -169,6 +169,21 @@ struct SpecEdgeCaseT1Tests {
         #expect(out.rejects.isEmpty)
     }
 
+    @Test("R-T1-1 R-T1-2 R-T1-5 `007` and `7` are one meter: for duplicates, for folds and for the output order")
+    func leadingZerosAreOneMeter() throws {
+        let out = try transform(csv(
+            "10,2024-11-03 00:30,1,kW",
+            "007,2024-11-03 01:30,1,kW",  // 05:30Z
+            "7,2024-11-03 01:30,2,kW",  // earlier taken by meter 007 → 06:30Z
+            "0007,2024-11-03T06:30:00Z,3,kW",  // duplicate of the row above
+            "9,2024-11-03 00:30,1,kW"), try newYork())
+        #expect(rejectSummary(out) == ["5:duplicate_reading"])
+        #expect(readings(out).map(\.description) == [
+            "7 2024-11-03T05:30:00Z 1.0 measured", "7 2024-11-03T06:30:00Z 2.0 measured",
+            "9 2024-11-03T04:30:00Z 1.0 measured", "10 2024-11-03T04:30:00Z 1.0 measured",
+        ])
+    }
+
     // MARK: R-T1-3 values
 
     @Test("R-T1-3 decimal numbers", arguments: [
