@@ -189,8 +189,11 @@ struct CSVRecordReader {
                 let c = b[p]
                 if c == Self.comma || c == Self.lf { break }
                 if c == Self.quote {
+                    // Keep the text before the stray quote, trimmed like any field (R-IN-6).
                     record.isMalformed = true
-                    appendField(start, p, false)
+                    end = p
+                    while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
+                    appendField(start, end, false)
                     p = skipToLineEnd(p, &highBits)
                     break fieldLoop
                 }
