@@ -34,7 +34,7 @@ struct TransformCommand: ParsableCommand {
     @Option(name: .customLong("grid-tz"), help: "Zone of hour_of_day and the peak window.")
     var gridTZ = "UTC"
 
-    @Option(name: .customLong("max-kw"), help: "Readings above this many kW are outliers (above_max).")
+    @Option(name: .customLong("max-kw"), parsing: .unconditional, help: "Readings above this many kW are outliers (above_max).")
     var maxKW = TransformConfig.defaultMaxKW
 
     @Option(name: .customLong("max-gap"), help: "Largest hole between valid readings that is filled, e.g. 2h, 90m.")
@@ -43,7 +43,7 @@ struct TransformCommand: ParsableCommand {
     @Option(name: .customLong("peak-window"), help: "Tariff peak hours START-END, [start, end), e.g. 17-21 or 22-6.")
     var peakWindow = "17-21"
 
-    @Option(name: .customLong("max-file-size"), help: "Files larger than this many bytes fail with too_large.")
+    @Option(name: .customLong("max-file-size"), parsing: .unconditional, help: "Files larger than this many bytes fail with too_large.")
     var maxFileSize = TransformConfig.defaultMaxFileBytes
 
     func makeConfig() throws -> TransformConfig {

@@ -70,6 +70,10 @@ struct TransformCommandTests {
         let badGap = try Self.run(["transform", file.path, "--out", dir.path, "--max-gap", "2 hours"])
         #expect(badGap.status != 0)
         #expect(badGap.stderr.contains("invalid duration"))
+        // A negative number is the option's value, not another option, and gets its own error.
+        let negativeMax = try Self.run(["transform", file.path, "--out", dir.path, "--max-kw", "-1"])
+        #expect(negativeMax.status != 0)
+        #expect(negativeMax.stderr.contains("invalid maximum kW") && !negativeMax.stderr.contains("Missing value"))
     }
 
     @Test("a file over --max-file-size fails too_large without being read")
