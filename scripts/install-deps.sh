@@ -21,6 +21,13 @@ fi
 
 if ! .venv/bin/python -c 'import pyarrow, duckdb' 2>/dev/null; then
     echo "install-deps: creating .venv with pyarrow and duckdb" >&2
-    python3 -m venv .venv
+    if ! python3 -m venv .venv 2>/dev/null; then
+        # Debian's own python3 keeps venv in a separate package.
+        sudo=""
+        [ "$(id -u)" = 0 ] || sudo="sudo"
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
+        rm -rf .venv
+        python3 -m venv .venv
+    fi
     .venv/bin/pip install -q --disable-pip-version-check pyarrow duckdb
 fi
