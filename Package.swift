@@ -12,7 +12,7 @@ import PackageDescription
 
 let package = Package(
     name: "GreenStream",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "greenstream", targets: ["greenstream"]),
     ],
@@ -45,7 +45,7 @@ let package = Package(
 
         // MARK: RPC (NNG + protobuf-c)
         .target(name: "GreenStreamProto", dependencies: ["CProtobufC"], publicHeadersPath: "generated/include"),
-        .target(name: "NNG", dependencies: ["CNNG", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "NNG", dependencies: ["CNNG"]),
         .target(
             name: "GreenStreamRPC",
             dependencies: [

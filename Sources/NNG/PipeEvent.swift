@@ -1,4 +1,5 @@
 import CNNG
+import Synchronization
 
 /// A connection (NNG "pipe") joining or leaving a socket.
 ///
@@ -24,7 +25,7 @@ public struct PipeEvent: Sendable, Equatable {
 final class PipeEventSource: @unchecked Sendable {
     let events: AsyncStream<PipeEvent>
     private let continuation: AsyncStream<PipeEvent>.Continuation
-    private let addresses = Locked([UInt32: String]())
+    private let addresses = Mutex([UInt32: String]())
 
     init() {
         (events, continuation) = AsyncStream.makeStream(of: PipeEvent.self, bufferingPolicy: .bufferingNewest(4096))

@@ -1,4 +1,5 @@
 import CNNG
+import Synchronization
 
 /// One REP context and its aio: receive → (handler task) → send → receive again.
 ///
@@ -22,15 +23,17 @@ final class ReplyContext: @unchecked Sendable {
 
     private let ctx: nng_ctx
     private var aio: OpaquePointer?
-    private let state = Locked(State())
+    private let state = Mutex(State())
     private let handler: ServerHandler
     private let sendTimeout: Int32
+    private let counters: ReplyCounters
 
-    init(socket: nng_socket, sendTimeout: Duration, handler: @escaping ServerHandler) throws {
+    init(socket: nng_socket, sendTimeout: Duration, counters: ReplyCounters, handler: @escaping ServerHandler) throws {
         var ctx = nng_ctx()
         try NngError.check(nng_ctx_open(&ctx, socket), "nng_ctx_open")
         self.ctx = ctx
         self.handler = handler
+        self.counters = counters
         self.sendTimeout = sendTimeout.nngMilliseconds
         var aio: OpaquePointer?
         let arg = Unmanaged.passUnretained(self).toOpaque()
@@ -67,10 +70,10 @@ final class ReplyContext: @unchecked Sendable {
                 return
             }
             nng_aio_set_msg(aio, nil)
+            counters.received.add(1, ordering: .releasing)
+            // Not copied: a request refused on its header costs no copy of its body.
             let request = ServerRequest(
-                bytes: Array(UnsafeRawBufferPointer(start: nng_msg_body(msg), count: nng_msg_len(msg))),
-                pipeID: UInt32(bitPattern: nng_pipe_id(nng_msg_get_pipe(msg))))
-            nng_msg_free(msg)
+                message: ReceivedMessage(taking: msg), pipeID: UInt32(bitPattern: nng_pipe_id(nng_msg_get_pipe(msg))))
             let handler = handler
             state.withLock { s in
                 s.phase = .handling
@@ -85,6 +88,7 @@ final class ReplyContext: @unchecked Sendable {
                 nng_aio_set_msg(aio, nil)
                 nng_msg_free(msg)
             }
+            counters.answered.add(1, ordering: .releasing)
             state.withLock { $0.phase = .receiving }
             armReceive()
         case .stopped:
@@ -110,6 +114,7 @@ final class ReplyContext: @unchecked Sendable {
         var msg: OpaquePointer?
         guard nng_msg_alloc(&msg, reply.count) == 0, let msg else {
             // Out of memory: give up on this request (the client times out or resends) and keep serving.
+            counters.answered.add(1, ordering: .releasing)
             state.withLock { $0.phase = .receiving }
             armReceive()
             return
@@ -152,4 +157,11 @@ final class ReplyContext: @unchecked Sendable {
 private let replyContextCallback: @convention(c) (UnsafeMutableRawPointer?) -> Void = { arg in
     guard let arg else { return }
     Unmanaged<ReplyContext>.fromOpaque(arg).takeUnretainedValue().completed()
+}
+
+/// Requests received and replies finished by all contexts of one server.
+final class ReplyCounters: Sendable {
+    let received = Atomic(0)
+    /// Replies whose send completed, delivered or not (a vanished peer, a timeout).
+    let answered = Atomic(0)
 }

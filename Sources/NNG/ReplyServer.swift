@@ -1,4 +1,5 @@
 import CNNG
+import Synchronization
 
 /// An asynchronous NNG REP server: one socket, one listener, a fixed pool of
 /// contexts. Each context holds one request from receipt until its handler's reply
@@ -6,7 +7,9 @@ import CNNG
 /// serving. When every context is busy NNG stops reading (TCP backpressure): size
 /// ``ReplyServerOptions/contexts`` above the application's bound on held requests.
 ///
-/// Call ``close()`` when done; it shuts down in NNG's required order.
+/// Call ``close()`` when done; it shuts down in NNG's required order. `deinit` never
+/// closes (`nng_close` can hang in NNG 1.5.2): a server dropped without ``close()``
+/// keeps serving with its socket open and says so on standard error.
 public final class ReplyServer: @unchecked Sendable {
     /// The URL the server listens on, with the port filled in when the caller gave 0.
     public private(set) var url: String
@@ -17,7 +20,14 @@ public final class ReplyServer: @unchecked Sendable {
     private var listener = nng_listener()
     private var contexts: [ReplyContext] = []
     private let pipeSource = PipeEventSource()
-    private let closed = Locked(false)
+    private let closed = Mutex(false)
+    private let counters = ReplyCounters()
+
+    /// Requests received so far (resent copies included).
+    public var requestsReceived: Int { counters.received.load(ordering: .acquiring) }
+    /// Replies whose send has finished so far, delivered or dropped (a peer that left).
+    /// Equal to ``requestsReceived`` when no request is being handled or answered.
+    public var repliesFinished: Int { counters.answered.load(ordering: .acquiring) }
 
     /// Opens the socket, arms every context and starts listening.
     /// - Parameters:
@@ -33,7 +43,9 @@ public final class ReplyServer: @unchecked Sendable {
         do {
             pipeSource.register(on: socket)
             for _ in 0..<options.contexts {
-                contexts.append(try ReplyContext(socket: socket, sendTimeout: options.sendTimeout, handler: handler))
+                let context = try ReplyContext(
+                    socket: socket, sendTimeout: options.sendTimeout, counters: counters, handler: handler)
+                contexts.append(context)
             }
             contexts.forEach { $0.start() }
             try NngError.check(nng_listener_create(&listener, socket, url), "nng_listener_create(\(url))")
@@ -65,7 +77,11 @@ public final class ReplyServer: @unchecked Sendable {
         if first { shutdown() }
     }
 
-    deinit { close() }
+    /// Never closes (see the type's documentation): an unclosed server is kept open.
+    deinit {
+        guard !closed.withLock({ $0 }) else { return }
+        UnclosedSockets.keep(contexts + [pipeSource], owner: "ReplyServer", url: url)
+    }
 
     private func shutdown() {
         // Order matters (notes §6): flag, wait out in-progress sends, close the socket

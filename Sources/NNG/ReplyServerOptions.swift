@@ -37,11 +37,20 @@ public struct ReplyServerOptions: Sendable {
 
 /// One request as received by a ``ReplyServer``.
 public struct ServerRequest: Sendable {
-    /// The message body.
-    public var bytes: [UInt8]
+    /// The message as NNG received it, not copied; read it with
+    /// ``ReceivedMessage/withUnsafeBytes(_:)``.
+    public var message: ReceivedMessage
     /// The connection it came on; matches ``PipeEvent/pipeID``, so a parked request
     /// can be abandoned when its connection goes away.
     public var pipeID: UInt32
+
+    public init(message: ReceivedMessage, pipeID: UInt32) {
+        self.message = message
+        self.pipeID = pipeID
+    }
+
+    /// A copy of the message body.
+    public var bytes: [UInt8] { message.withUnsafeBytes { Array($0) } }
 }
 
 /// Produces the reply to one request. It may take as long as it likes (a long

@@ -1,8 +1,14 @@
 import CNNG
+import Synchronization
 
 /// An asynchronous NNG REQ client. It dials in the background (a server that is
 /// down or restarting is retried with backoff, never an error), and every call gets
 /// its own REQ context, so concurrent calls never cancel each other.
+///
+/// Closing is explicit: call ``close()`` once the last call has returned. `deinit`
+/// never closes the socket, because `nng_close` can hang in NNG 1.5.2 when a reply is
+/// still arriving; a client dropped without ``close()`` leaves its socket open and
+/// says so on standard error (see `UnclosedSockets`).
 public final class RequestClient: @unchecked Sendable {
     /// The URL dialled.
     public let url: String
@@ -14,7 +20,15 @@ public final class RequestClient: @unchecked Sendable {
     private var socket = nng_socket()
     private var dialer = nng_dialer()
     private let pipeSource = PipeEventSource()
-    private let closed = Locked(false)
+    private let closed = Mutex(false)
+    private let inFlight = Atomic(0)
+
+    /// Messages this client's open connections have carried (NNG's pipe statistics).
+    public var traffic: PipeTraffic { PipeTraffic.of(socket) }
+    /// Calls that have reached NNG (their send is issued, or is the next step) and have
+    /// not returned yet. A test can wait on it to know a call was really made, for
+    /// example while its server is down.
+    public var callsInFlight: Int { inFlight.load(ordering: .acquiring) }
 
     /// Opens the socket and starts dialling `url` in the background.
     /// - Parameters:
@@ -92,10 +106,15 @@ public final class RequestClient: @unchecked Sendable {
             throw error
         }
         defer { operation.release() }
+        inFlight.add(1, ordering: .releasing)
+        defer { inFlight.subtract(1, ordering: .releasing) }
         return try await operation.run(sending: msg)
     }
 
     /// Closes the socket: calls in flight fail with a closed ``NngError``. Idempotent.
+    ///
+    /// Call it after the last call has returned: NNG 1.5.2's `nng_close` can block for
+    /// good while a reply (say, to a resent copy of a slow request) is still arriving.
     public func close() {
         let first = closed.withLock { wasClosed in
             defer { wasClosed = true }
@@ -106,5 +125,9 @@ public final class RequestClient: @unchecked Sendable {
         nng_close(socket)
     }
 
-    deinit { close() }
+    /// Never closes (see the type's documentation): an unclosed socket is kept open.
+    deinit {
+        guard !closed.withLock({ $0 }) else { return }
+        UnclosedSockets.keep([pipeSource], owner: "RequestClient", url: url)
+    }
 }

@@ -1,4 +1,5 @@
 import CNNG
+import Synchronization
 
 /// One request/reply exchange on its own REQ context: send, then (from the send's
 /// completion, never earlier, to avoid NNG #1702) receive.
@@ -19,7 +20,7 @@ final class RequestOperation: @unchecked Sendable {
     private let ctx: nng_ctx
     private var aio: OpaquePointer?
     private let deadline: ContinuousClock.Instant
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     init(ctx: nng_ctx, deadline: ContinuousClock.Instant) throws {
         self.ctx = ctx

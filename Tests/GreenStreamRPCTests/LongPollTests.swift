@@ -14,7 +14,7 @@ struct LongPollTests {
         defer { harness.server.close() }
         let worker = try harness.client(resend: nil)
         defer { worker.close() }
-        let finished = Locked(0)
+        let finished = Shared(0)
         let polls = (0..<2).map { i in
             Task {
                 defer { finished.withLock { $0 += 1 } }

@@ -1,4 +1,3 @@
-import NNG
 import Testing
 
 @testable import GreenStreamRPC
@@ -7,8 +6,8 @@ import Testing
 struct ReplyCacheTests {
     @Test("A duplicate that arrives while the first copy runs shares its result")
     func inFlightDuplicateShares() async {
-        let cache = ReplyCache(maxEntries: 10, maxBytes: 1 << 20)
-        let runs = Locked(0)
+        let cache = ReplyCache<String>(maxEntries: 10, maxBytes: 1 << 20)
+        let runs = Shared(0)
         async let a = cache.reply(for: "k") {
             runs.withLock { $0 += 1 }
             try? await Task.sleep(for: .milliseconds(100))
@@ -27,7 +26,7 @@ struct ReplyCacheTests {
 
     @Test("A transient reply is not remembered, so a retry runs again")
     func transientRepliesAreForgotten() async {
-        let cache = ReplyCache(maxEntries: 10, maxBytes: 1 << 20)
+        let cache = ReplyCache<String>(maxEntries: 10, maxBytes: 1 << 20)
         _ = await cache.reply(for: "k") { ([0], false) }
         let again = await cache.reply(for: "k") { ([1], true) }
         #expect(again.bytes == [1] && !again.repeated)
@@ -37,7 +36,7 @@ struct ReplyCacheTests {
 
     @Test("Oldest replies are evicted beyond the entry and byte budgets")
     func evictsOldestFirst() async {
-        let cache = ReplyCache(maxEntries: 2, maxBytes: 10)
+        let cache = ReplyCache<String>(maxEntries: 2, maxBytes: 10)
         for key in ["a", "b", "c"] { _ = await cache.reply(for: key) { ([1], true) } }
         #expect(cache.count == 2)
         #expect(await cache.reply(for: "a") { ([7], true) }.bytes == [7], "a was evicted and runs again")

@@ -21,9 +21,9 @@ struct ResultPartsTests {
                 timestamp: "2024-01-01T00:00", readingValue: "x\(i)", unit: "kW")
         }
         let files = [
-            ArchiveFile(utcDate: "2024-01-01", parquet: (0..<150_000).map { UInt8(truncatingIfNeeded: $0 * 7) }),
-            ArchiveFile(utcDate: "2024-01-02", parquet: []),
-            ArchiveFile(utcDate: "2024-01-03", parquet: Array("PAR1 small PAR1".utf8)),
+            ArchiveFilePart(utcDate: "2024-01-01", parquet: (0..<150_000).map { UInt8(truncatingIfNeeded: $0 * 7) }),
+            ArchiveFilePart(utcDate: "2024-01-02", parquet: []),
+            ArchiveFilePart(utcDate: "2024-01-03", parquet: Array("PAR1 small PAR1".utf8)),
         ]
         let success = JobSuccess(
             counts: RowCounts(

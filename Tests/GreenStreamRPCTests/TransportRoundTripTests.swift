@@ -95,26 +95,34 @@ struct TransportRoundTripTests {
     func resendsRunOnce(endpoint: Endpoint) async throws {
         let harness = try Harness(endpoint)
         defer { harness.server.close() }
-        // Resend every 100 ms while the call takes 800 ms: NNG sends about 8 copies.
+        // NNG resends every 100 ms while the service holds the call.
         let client = try harness.client(resend: .milliseconds(100))
         defer { client.close() }
-        let reply = try await client.peakHours(PeakHoursRequest(day: "slow", top: 2))
-        // Let the server's answers to the resent copies arrive before the client closes:
-        // in NNG 1.5.2 a reply landing on a pipe as its socket closes can hang nng_close
-        // for good (8 of 60 runs of this test hung without this wait, 0 of 60 with it;
-        // see docs/DECISIONS.md, RPC, "Known NNG 1.5.2 hang").
-        try await Task.sleep(for: .milliseconds(500))
+        let call = Task { try await client.peakHours(PeakHoursRequest(day: "slow", top: 2)) }
+        try await eventually("three resent copies at the server") { harness.server.requestsReceived >= 4 }
+        harness.service.releaseSlowCall()
+        let reply = try await call.value
         #expect(reply.day == "slow" && reply.hours.count == 2)
         #expect(harness.service.count("peak_hours") == 1)
+        // Close only once every copy the client sent has been answered and every answer
+        // read: in NNG 1.5.2 a reply still arriving as the socket closes can hang
+        // nng_close for good (docs/DECISIONS.md, RPC, "Known NNG 1.5.2 hang").
+        try await eventually("every copy answered and every answer read by the client") {
+            let traffic = client.traffic
+            let received = harness.server.requestsReceived
+            return traffic.messagesSent == received && harness.server.repliesFinished == received
+                && traffic.messagesReceived == received
+        }
         let resent = harness.logs.withLock { $0 }.filter { $0.contains("answered a resent request") }
-        #expect(resent.count >= 3, "NNG resent the request and the copies were answered from the cache")
+        #expect(resent.count == harness.server.requestsReceived - 1, "every copy but the first came from the cache")
+        #expect(resent.count >= 3)
     }
 
     @Test("Connections joining and leaving reach the application as pipe events with the peer address")
     func serverPipeEvents() async throws {
         let harness = try Harness(.tcp)
         defer { harness.server.close() }
-        let seen = Locked([PipeEvent]())
+        let seen = Shared([PipeEvent]())
         let watcher = Task { for await event in harness.server.pipeEvents { seen.withLock { $0.append(event) } } }
         defer { watcher.cancel() }
         let client = try harness.client()

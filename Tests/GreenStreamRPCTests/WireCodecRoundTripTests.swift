@@ -29,7 +29,7 @@ struct WireCodecRoundTripTests {
         var success = Fixtures.success
         success.rejects = rejects
         success.rejectCounts = Dictionary(
-            uniqueKeysWithValues: RejectReason.allCases.map { ($0, UInt64($0.rawValue.count)) })
+            uniqueKeysWithValues: RejectReason.allCases.map { ($0, $0.rawValue.count) })
         let body = RPCRequest.Body.reportResult(
             ReportResultRequest(workerID: "w", job: Fixtures.job, outcome: .success(success)))
         let request = RPCRequest(header: RequestHeader(requestID: "r", clusterToken: "t"), body: body)
@@ -56,7 +56,7 @@ struct WireCodecRoundTripTests {
         var success = Fixtures.success
         success.readings = batch
         success.archiveFiles = [
-            ArchiveFile(utcDate: "2024-01-01", parquet: (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            ArchiveFilePart(utcDate: "2024-01-01", parquet: (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         ]
         let request = RPCRequest(
             header: RequestHeader(requestID: "r", clusterToken: "t"),

@@ -4,33 +4,44 @@ import NNG
 /// sends them over an NNG REQ socket (background dial, reconnect with backoff),
 /// checks the reply and turns error replies into thrown ``RPCError``s.
 ///
-/// Safe to use from many tasks at once; each call has its own REQ context.
+/// Safe to use from many tasks at once; each call has its own REQ context. Call
+/// ``close()`` after the last call has returned; dropping the client without it leaves
+/// its socket open (see ``RequestClient``).
 public final class RPCClient: Sendable {
     /// The request size limit from the options.
     public var maxRequestBytes: Int { options.maxRequestBytes }
     /// Connections made and lost.
     public var pipeEvents: AsyncStream<PipeEvent> { transport.pipeEvents }
+    /// Messages sent and received on the open connection, resent copies and discarded
+    /// late replies included (``RequestClient/traffic``).
+    public var traffic: PipeTraffic { transport.traffic }
+    /// Calls sent and not yet answered (``RequestClient/callsInFlight``).
+    public var callsInFlight: Int { transport.callsInFlight }
+    /// The `client_id` sent in every request header.
+    public let clientID: String
 
     private let transport: RequestClient
     private let codec: WireCodec
     private let clusterToken: String
-    private let clientID: String
     private let options: RPCClientOptions
 
     /// Starts dialling `url`; a server that is not up yet is retried in the background.
     /// - Parameters:
     ///   - url: the coordinator's endpoint.
     ///   - clusterToken: the shared secret sent with every request.
-    ///   - clientID: who is calling, for the server's logs.
+    ///   - clientID: who is calling (a worker id, `gsctl@host`), for the server's logs
+    ///     and its reply cache, which tells clients apart by it; `nil` picks a unique
+    ///     `client-…` id. Two clients must not share one unless they are the same
+    ///     caller (a process that reconnects with a new client and resends).
     ///   - options: limits, timeouts, TLS.
     /// - Throws: ``NngError`` for a malformed URL, ``TransportError`` for TLS setup.
-    public init(dialing url: String, clusterToken: String, clientID: String = "", options: RPCClientOptions = .init())
-        throws
-    {
+    public init(
+        dialing url: String, clusterToken: String, clientID: String? = nil, options: RPCClientOptions = .init()
+    ) throws {
         transport = try RequestClient(dialing: url, options: options.transport)
         codec = WireCodec(limits: options.limits)
         self.clusterToken = clusterToken
-        self.clientID = clientID
+        self.clientID = clientID ?? "client-" + Self.newRequestID().prefix(16)
         self.options = options
     }
 
@@ -79,7 +90,8 @@ public final class RPCClient: Sendable {
         }
     }
 
-    /// Closes the socket; calls in flight fail.
+    /// Closes the socket; calls in flight fail. Call it after the last call has
+    /// returned (``RequestClient/close()``).
     public func close() { transport.close() }
 
     /// 128 random bits as 32 hex digits.

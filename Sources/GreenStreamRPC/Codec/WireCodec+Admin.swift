@@ -23,9 +23,9 @@ extension WireCodec {
         p.pointee.state = wire(j.state)
         p.pointee.attempts = j.attempts
         p.pointee.file_name = try a.string(j.fileName, field: "job.file_name")
-        p.pointee.rows_stored = j.rowsStored
-        p.pointee.rows_interpolated = j.rowsInterpolated
-        p.pointee.rows_rejected = j.rowsRejected
+        p.pointee.rows_stored = try wireCount(j.rowsStored, "job.rows_stored")
+        p.pointee.rows_interpolated = try wireCount(j.rowsInterpolated, "job.rows_interpolated")
+        p.pointee.rows_rejected = try wireCount(j.rowsRejected, "job.rows_rejected")
         p.pointee.worker_id = try a.string(j.workerID, field: "job.worker_id")
         p.pointee.created_at_us = j.createdAtUs
         p.pointee.updated_at_us = j.updatedAtUs
@@ -37,7 +37,9 @@ extension WireCodec {
         return JobSummary(
             jobID: j.job_id, state: try enumValue(j.state, "job.state"), attempts: j.attempts,
             fileName: try text(j.file_name, "job.file_name"),
-            rowsStored: j.rows_stored, rowsInterpolated: j.rows_interpolated, rowsRejected: j.rows_rejected,
+            rowsStored: try count(j.rows_stored, "job.rows_stored"),
+            rowsInterpolated: try count(j.rows_interpolated, "job.rows_interpolated"),
+            rowsRejected: try count(j.rows_rejected, "job.rows_rejected"),
             workerID: try text(j.worker_id, "job.worker_id"), createdAtUs: j.created_at_us,
             updatedAtUs: j.updated_at_us,
             error: try text(j.error, "job.error"))
@@ -66,7 +68,8 @@ extension WireCodec {
         m.pointee.job = job
         m.pointee.file_sha256 = try a.string(r.fileSHA256, field: "show_job.file_sha256")
         m.pointee.file_size = r.fileSize
-        (m.pointee.n_reject_counts, m.pointee.reject_counts) = encodeRejectCounts(r.rejectCounts, a)
+        (m.pointee.n_reject_counts, m.pointee.reject_counts) = try encodeRejectCounts(
+            r.rejectCounts, "show_job.reject_counts", a)
         (m.pointee.n_attempts, m.pointee.attempts) = try a.messages(r.attempts, greenstream__v1__attempt_record__init) {
             p, t in
             p.pointee.attempt = t.attempt
@@ -150,30 +153,36 @@ extension WireCodec {
         return ListWorkersReply(workers: workers)
     }
 
-    func encode(_ r: StatsReply, _ a: CArena) -> UnsafeMutablePointer<Greenstream__V1__StatsReply> {
+    func encode(_ r: StatsReply, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__StatsReply> {
         let m: UnsafeMutablePointer<Greenstream__V1__StatsReply> = a.message(greenstream__v1__stats_reply__init)
         let states = r.jobsByState.sorted { $0.key.wireNumber < $1.key.wireNumber }
-        (m.pointee.n_jobs_by_state, m.pointee.jobs_by_state) = a.messages(states, greenstream__v1__state_count__init) {
-            p, entry in
+        (m.pointee.n_jobs_by_state, m.pointee.jobs_by_state) = try a.messages(
+            states, greenstream__v1__state_count__init
+        ) { p, entry in
             p.pointee.state = wire(entry.key)
-            p.pointee.count = entry.value
+            p.pointee.count = try wireCount(entry.value, "stats.jobs_by_state.count")
         }
-        m.pointee.readings_stored = r.readingsStored
+        m.pointee.readings_stored = try wireCount(r.readingsStored, "stats.readings_stored")
         m.pointee.workers_alive = r.workersAlive
         m.pointee.parked_polls = r.parkedPolls
         return m
     }
 
     func decode(_ m: UnsafeMutablePointer<Greenstream__V1__StatsReply>) throws -> StatsReply {
-        var byState: [JobState: UInt64] = [:]
+        var byState: [JobState: Int] = [:]
         let entries = try messageList(
             m.pointee.n_jobs_by_state, m.pointee.jobs_by_state, limit: 64, "stats.jobs_by_state"
         ) { p in
             (try enumValue(p.pointee.state, "stats.jobs_by_state.state") as JobState, p.pointee.count)
         }
-        for (state, count) in entries { byState[state, default: 0] &+= count }
+        // Repeated states add up; a sum above Int.max is refused, never wrapped.
+        for (state, n) in entries {
+            let (sum, overflow) = UInt64(byState[state, default: 0]).addingReportingOverflow(n)
+            byState[state] = try count(overflow ? .max : sum, "stats.jobs_by_state.count")
+        }
         return StatsReply(
-            jobsByState: byState, readingsStored: m.pointee.readings_stored, workersAlive: m.pointee.workers_alive,
+            jobsByState: byState, readingsStored: try count(m.pointee.readings_stored, "stats.readings_stored"),
+            workersAlive: m.pointee.workers_alive,
             parkedPolls: m.pointee.parked_polls)
     }
 

@@ -130,7 +130,7 @@ extension WireCodec {
             m.ingest_file = s
         case .stats(let r):
             m.body_case = GREENSTREAM__V1__REPLY__BODY_STATS
-            m.stats = encode(r, a)
+            m.stats = try encode(r, a)
         case .peakHours(let r):
             m.body_case = GREENSTREAM__V1__REPLY__BODY_PEAK_HOURS
             m.peak_hours = try encode(r, a)

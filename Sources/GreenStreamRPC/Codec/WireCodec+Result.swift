@@ -52,13 +52,14 @@ extension WireCodec {
     private func encode(_ s: JobSuccess, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__JobSuccess> {
         let m: UnsafeMutablePointer<Greenstream__V1__JobSuccess> = a.message(greenstream__v1__job_success__init)
         let c: UnsafeMutablePointer<Greenstream__V1__RowCounts> = a.message(greenstream__v1__row_counts__init)
-        c.pointee.rows_read = s.counts.rowsRead
-        c.pointee.measured_rows = s.counts.measuredRows
-        c.pointee.interpolated_rows = s.counts.interpolatedRows
-        c.pointee.rejected_rows = s.counts.rejectedRows
-        c.pointee.synthesised_slots = s.counts.synthesisedSlots
+        c.pointee.rows_read = try wireCount(s.counts.rowsRead, "success.counts.rows_read")
+        c.pointee.measured_rows = try wireCount(s.counts.measuredRows, "success.counts.measured_rows")
+        c.pointee.interpolated_rows = try wireCount(s.counts.interpolatedRows, "success.counts.interpolated_rows")
+        c.pointee.rejected_rows = try wireCount(s.counts.rejectedRows, "success.counts.rejected_rows")
+        c.pointee.synthesised_slots = try wireCount(s.counts.synthesisedSlots, "success.counts.synthesised_slots")
         m.pointee.counts = c
-        (m.pointee.n_reject_counts, m.pointee.reject_counts) = encodeRejectCounts(s.rejectCounts, a)
+        (m.pointee.n_reject_counts, m.pointee.reject_counts) = try encodeRejectCounts(
+            s.rejectCounts, "success.reject_counts", a)
         (m.pointee.n_rejects, m.pointee.rejects) = try a.messages(s.rejects, greenstream__v1__reject_record__init) {
             p, reject in
             p.pointee.line = UInt64(clamping: reject.line)
@@ -94,9 +95,11 @@ extension WireCodec {
         let s = m.pointee
         let c = try required(s.counts, "success.counts").pointee
         let counts = RowCounts(
-            rowsRead: c.rows_read, measuredRows: c.measured_rows, interpolatedRows: c.interpolated_rows,
-            rejectedRows: c.rejected_rows,
-            synthesisedSlots: c.synthesised_slots)
+            rowsRead: try count(c.rows_read, "success.counts.rows_read"),
+            measuredRows: try count(c.measured_rows, "success.counts.measured_rows"),
+            interpolatedRows: try count(c.interpolated_rows, "success.counts.interpolated_rows"),
+            rejectedRows: try count(c.rejected_rows, "success.counts.rejected_rows"),
+            synthesisedSlots: try count(c.synthesised_slots, "success.counts.synthesised_slots"))
         let rejects = try messageList(s.n_rejects, s.rejects, limit: limits.maxRejects, "success.rejects") { p in
             guard let line = Int(exactly: p.pointee.line) else {
                 throw WireError.valueOutOfRange(field: "rejects.line", value: "\(p.pointee.line)")
@@ -119,7 +122,7 @@ extension WireCodec {
                 throw WireError.valueOutOfRange(
                     field: "archive_files.offset", value: "\(offset)+\(piece.count) of \(total)")
             }
-            return ArchiveFile(
+            return ArchiveFilePart(
                 utcDate: try text(p.pointee.utc_date, "archive_files.utc_date"), parquet: piece, offset: offset,
                 totalSize: total)
         }
@@ -179,12 +182,12 @@ extension WireCodec {
         return Self.rejectReasonOrder[Int(raw) - 1]
     }
 
-    func encodeRejectCounts(_ counts: [RejectReason: UInt64], _ a: CArena)
+    func encodeRejectCounts(_ counts: [RejectReason: Int], _ field: String, _ a: CArena) throws
         -> (Int, UnsafeMutablePointer<UnsafeMutablePointer<Greenstream__V1__RejectCount>?>?)
     {
-        a.messages(counts.sorted { $0.key < $1.key }, greenstream__v1__reject_count__init) { p, entry in
+        try a.messages(counts.sorted { $0.key < $1.key }, greenstream__v1__reject_count__init) { p, entry in
             p.pointee.reason = .init(rawValue: numericCast(Self.wireNumber(entry.key)))
-            p.pointee.count = entry.value
+            p.pointee.count = try wireCount(entry.value, field + ".count")
         }
     }
 
@@ -192,16 +195,18 @@ extension WireCodec {
     func decodeRejectCounts(
         _ n: Int, _ p: UnsafeMutablePointer<UnsafeMutablePointer<Greenstream__V1__RejectCount>?>?, _ field: String
     ) throws
-        -> [RejectReason: UInt64]
+        -> [RejectReason: Int]
     {
-        var out: [RejectReason: UInt64] = [:]
-        for (reason, count) in try messageList(
+        var out: [RejectReason: Int] = [:]
+        for (reason, n) in try messageList(
             n, p, limit: Self.rejectReasonOrder.count * 4, field,
             { c in
                 (try rejectReason(c.pointee.reason, field + ".reason"), c.pointee.count)
             })
         {
-            out[reason, default: 0] &+= count
+            // A sum above Int.max is refused, never wrapped.
+            let (sum, overflow) = UInt64(out[reason, default: 0]).addingReportingOverflow(n)
+            out[reason] = try self.count(overflow ? .max : sum, field + ".count")
         }
         return out
     }

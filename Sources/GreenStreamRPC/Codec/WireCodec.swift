@@ -48,30 +48,30 @@ public struct WireCodec: Sendable {
     /// - Throws: ``WireError`` for malformed bytes, a missing header or body, invalid
     ///   UTF-8, unknown enum values, oversized lists or mismatched columns.
     public func decodeRequest(_ bytes: [UInt8]) throws -> RPCRequest {
-        try bytes.withUnsafeBufferPointer { buf in
-            guard let m = greenstream__v1__request__unpack(nil, buf.count, buf.baseAddress) else {
-                throw WireError.malformed(message: "request: not a greenstream.v1.Request")
-            }
-            defer { greenstream__v1__request__free_unpacked(m, nil) }
-            let h = try required(m.pointee.header, "header")
-            let header = RequestHeader(
-                requestID: try text(h.pointee.request_id, "header.request_id"),
-                clusterToken: try text(h.pointee.cluster_token, "header.cluster_token"),
-                protocolVersion: h.pointee.protocol_version,
-                clientID: try text(h.pointee.client_id, "header.client_id"))
-            return RPCRequest(header: header, body: try decodeBody(m.pointee))
+        try bytes.withUnsafeBytes { try decodeRequest($0) }
+    }
+
+    /// ``decodeRequest(_:)-([UInt8])`` straight from a received buffer, without copying it.
+    public func decodeRequest(_ bytes: UnsafeRawBufferPointer) throws -> RPCRequest {
+        let data = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        guard let m = greenstream__v1__request__unpack(nil, bytes.count, data) else {
+            throw WireError.malformed(message: "request: not a greenstream.v1.Request")
         }
+        defer { greenstream__v1__request__free_unpacked(m, nil) }
+        let h = try required(m.pointee.header, "header")
+        let header = RequestHeader(
+            requestID: try text(h.pointee.request_id, "header.request_id"),
+            clusterToken: try text(h.pointee.cluster_token, "header.cluster_token"),
+            protocolVersion: h.pointee.protocol_version,
+            clientID: try text(h.pointee.client_id, "header.client_id"))
+        return RPCRequest(header: header, body: try decodeBody(m.pointee))
     }
 
     /// The request id of a request that may be otherwise invalid, so an error reply
-    /// can still name it; `nil` when even the header cannot be read.
+    /// can still name it; `nil` when the header cannot be read. Reads only the header
+    /// (``decodeHeader(_:)-(UnsafeRawBufferPointer)``), never the body.
     public func peekRequestID(_ bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBufferPointer { buf in
-            guard let m = greenstream__v1__request__unpack(nil, buf.count, buf.baseAddress) else { return nil }
-            defer { greenstream__v1__request__free_unpacked(m, nil) }
-            guard let h = m.pointee.header else { return nil }
-            return try? text(h.pointee.request_id, "header.request_id")
-        }
+        (try? decodeHeader(bytes))?.requestID
     }
 
     /// Packs a reply.
@@ -116,6 +116,18 @@ public struct WireCodec: Sendable {
         guard let p else { return "" }
         guard let s = String(validatingCString: p) else { throw WireError.invalidUTF8(field: field) }
         return s
+    }
+
+    /// A wire count (`uint64`) as the model's `Int`; above `Int.max` is an error naming the field.
+    func count(_ value: UInt64, _ field: String) throws -> Int {
+        guard let n = Int(exactly: value) else { throw WireError.valueOutOfRange(field: field, value: "\(value)") }
+        return n
+    }
+
+    /// A model count for a `uint64` field; a negative count is an error naming the field.
+    func wireCount(_ value: Int, _ field: String) throws -> UInt64 {
+        guard let n = UInt64(exactly: value) else { throw WireError.valueOutOfRange(field: field, value: "\(value)") }
+        return n
     }
 
     func bytes(_ b: ProtobufCBinaryData) -> [UInt8] {

@@ -17,8 +17,11 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooManyElements(field: String, count: Int, limit: Int)
     /// The reading columns have different lengths.
     case columnLengthMismatch(counts: [Int])
-    /// A value does not fit the Swift model (e.g. an hour above 23, a negative line).
+    /// A value does not fit the Swift model (e.g. an hour above 23, a negative line, a
+    /// count above `Int.max`), or a model value does not fit the wire (a negative count).
     case valueOutOfRange(field: String, value: String)
+    /// A field is longer than ``WireLimits`` allow (the request header).
+    case fieldTooLarge(field: String, size: UInt64, limit: Int)
 
     public var description: String {
         switch self {
@@ -31,6 +34,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooManyElements(let field, let count, let limit): "field \(field) has \(count) elements, limit \(limit)"
         case .columnLengthMismatch(let counts): "reading columns differ in length: \(counts)"
         case .valueOutOfRange(let field, let value): "field \(field) has out-of-range value \(value)"
+        case .fieldTooLarge(let field, let size, let limit): "field \(field) has \(size) bytes, limit \(limit)"
         }
     }
 }
@@ -47,18 +51,25 @@ public struct WireLimits: Sendable, Equatable {
     public var maxArchiveFiles: Int
     /// Elements of any other list (jobs, workers, ids, attempts, hours, progress entries).
     public var maxListItems: Int
+    /// Bytes of `Request.header`, the part of a request read before its token is
+    /// checked (``WireCodec/decodeHeader(_:)-(UnsafeRawBufferPointer)``).
+    public var maxHeaderBytes: Int
 
     /// - Parameters:
     ///   - maxReadings: default 16 Mi readings.
     ///   - maxRejects: default 4 Mi records.
     ///   - maxArchiveFiles: default 4096 dates.
     ///   - maxListItems: default 100 000.
+    ///   - maxHeaderBytes: default 4096 (a 128-byte request id, a token of up to 1 KiB
+    ///     and a client id leave ample room).
     public init(
-        maxReadings: Int = 16 << 20, maxRejects: Int = 4 << 20, maxArchiveFiles: Int = 4096, maxListItems: Int = 100_000
+        maxReadings: Int = 16 << 20, maxRejects: Int = 4 << 20, maxArchiveFiles: Int = 4096, maxListItems: Int = 100_000,
+        maxHeaderBytes: Int = 4096
     ) {
         self.maxReadings = maxReadings
         self.maxRejects = maxRejects
         self.maxArchiveFiles = maxArchiveFiles
         self.maxListItems = maxListItems
+        self.maxHeaderBytes = maxHeaderBytes
     }
 }

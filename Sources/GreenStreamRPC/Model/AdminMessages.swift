@@ -23,18 +23,18 @@ public struct JobSummary: Sendable, Equatable {
     public var state: JobState
     public var attempts: UInt32
     public var fileName: String
-    public var rowsStored: UInt64
-    public var rowsInterpolated: UInt64
-    public var rowsRejected: UInt64
+    public var rowsStored: Int
+    public var rowsInterpolated: Int
+    public var rowsRejected: Int
     public var workerID: String
     public var createdAtUs: Int64
     public var updatedAtUs: Int64
     public var error: String
 
     public init(
-        jobID: Int64, state: JobState, attempts: UInt32, fileName: String, rowsStored: UInt64 = 0,
-        rowsInterpolated: UInt64 = 0,
-        rowsRejected: UInt64 = 0, workerID: String = "", createdAtUs: Int64, updatedAtUs: Int64, error: String = ""
+        jobID: Int64, state: JobState, attempts: UInt32, fileName: String, rowsStored: Int = 0,
+        rowsInterpolated: Int = 0,
+        rowsRejected: Int = 0, workerID: String = "", createdAtUs: Int64, updatedAtUs: Int64, error: String = ""
     ) {
         self.jobID = jobID
         self.state = state
@@ -96,11 +96,11 @@ public struct ShowJobReply: Sendable, Equatable {
     public var job: JobSummary
     public var fileSHA256: String
     public var fileSize: UInt64
-    public var rejectCounts: [RejectReason: UInt64]
+    public var rejectCounts: [RejectReason: Int]
     public var attempts: [AttemptRecord]
 
     public init(
-        job: JobSummary, fileSHA256: String, fileSize: UInt64, rejectCounts: [RejectReason: UInt64],
+        job: JobSummary, fileSHA256: String, fileSize: UInt64, rejectCounts: [RejectReason: Int],
         attempts: [AttemptRecord]
     ) {
         self.job = job
@@ -187,12 +187,12 @@ public struct IngestFileReply: Sendable, Equatable {
 
 /// `greenstream.v1.StatsReply`.
 public struct StatsReply: Sendable, Equatable {
-    public var jobsByState: [JobState: UInt64]
-    public var readingsStored: UInt64
+    public var jobsByState: [JobState: Int]
+    public var readingsStored: Int
     public var workersAlive: UInt32
     public var parkedPolls: UInt32
 
-    public init(jobsByState: [JobState: UInt64], readingsStored: UInt64, workersAlive: UInt32, parkedPolls: UInt32) {
+    public init(jobsByState: [JobState: Int], readingsStored: Int, workersAlive: UInt32, parkedPolls: UInt32) {
         self.jobsByState = jobsByState
         self.readingsStored = readingsStored
         self.workersAlive = workersAlive

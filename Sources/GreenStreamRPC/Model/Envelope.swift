@@ -54,6 +54,25 @@ public struct RPCRequest: Sendable, Equatable {
             case .peakHours: "peak_hours"
             }
         }
+
+        /// The call named by `Request.body` field number `field`; `nil` for a number
+        /// this version does not know.
+        public static func name(ofField field: Int) -> String? {
+            switch field {
+            case 10: "register_worker"
+            case 11: "lease_job"
+            case 12: "heartbeat"
+            case 13: "report_result"
+            case 30: "list_jobs"
+            case 31: "show_job"
+            case 32: "retry_jobs"
+            case 33: "list_workers"
+            case 34: "ingest_file"
+            case 35: "stats"
+            case 36: "peak_hours"
+            default: nil
+            }
+        }
     }
 
     public var header: RequestHeader

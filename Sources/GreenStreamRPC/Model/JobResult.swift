@@ -2,17 +2,17 @@ import GreenStreamCore
 
 // Swift model of worker.proto's result messages (ReportResult and its parts).
 
-/// `greenstream.v1.RowCounts` (R-IN-7).
+/// `greenstream.v1.RowCounts` (R-IN-7). Counts are `Int`, as in GreenStreamCore and
+/// GreenStreamStore; the codec refuses wire values above `Int.max` and negative model
+/// values (``WireError/valueOutOfRange(field:value:)``).
 public struct RowCounts: Sendable, Equatable {
-    public var rowsRead: UInt64
-    public var measuredRows: UInt64
-    public var interpolatedRows: UInt64
-    public var rejectedRows: UInt64
-    public var synthesisedSlots: UInt64
+    public var rowsRead: Int
+    public var measuredRows: Int
+    public var interpolatedRows: Int
+    public var rejectedRows: Int
+    public var synthesisedSlots: Int
 
-    public init(
-        rowsRead: UInt64, measuredRows: UInt64, interpolatedRows: UInt64, rejectedRows: UInt64, synthesisedSlots: UInt64
-    ) {
+    public init(rowsRead: Int, measuredRows: Int, interpolatedRows: Int, rejectedRows: Int, synthesisedSlots: Int) {
         self.rowsRead = rowsRead
         self.measuredRows = measuredRows
         self.interpolatedRows = interpolatedRows
@@ -21,9 +21,11 @@ public struct RowCounts: Sendable, Equatable {
     }
 }
 
-/// `greenstream.v1.ArchiveFile`: the Parquet file of one UTC date (R-P-1), or a
-/// byte range of it in a result sent in parts (``ResultParts``).
-public struct ArchiveFile: Sendable, Equatable {
+/// `greenstream.v1.ArchiveFile` on the wire: a byte range of the Parquet file of one
+/// UTC date (R-P-1) — the whole file, or a piece of it in a result sent in parts
+/// (``ResultParts``). Not GreenStreamArchive's `ArchiveFile` (the encoder of that
+/// file), hence the different name: a module may import both.
+public struct ArchiveFilePart: Sendable, Equatable {
     /// "YYYY-MM-DD".
     public var utcDate: String
     /// The file's bytes starting at ``offset``.
@@ -53,17 +55,17 @@ public struct ArchiveFile: Sendable, Equatable {
 public struct JobSuccess: Sendable, Equatable {
     public var counts: RowCounts
     /// Rejects per reason; reasons that did not occur are absent.
-    public var rejectCounts: [RejectReason: UInt64]
+    public var rejectCounts: [RejectReason: Int]
     /// Every rejected row, in file order.
     public var rejects: [Reject]
     /// The hot-store payload.
     public var readings: ReadingBatch
     /// The archive payload, in date order.
-    public var archiveFiles: [ArchiveFile]
+    public var archiveFiles: [ArchiveFilePart]
 
     public init(
-        counts: RowCounts, rejectCounts: [RejectReason: UInt64], rejects: [Reject], readings: ReadingBatch,
-        archiveFiles: [ArchiveFile]
+        counts: RowCounts, rejectCounts: [RejectReason: Int], rejects: [Reject], readings: ReadingBatch,
+        archiveFiles: [ArchiveFilePart]
     ) {
         self.counts = counts
         self.rejectCounts = rejectCounts

@@ -63,7 +63,7 @@ public enum ResultParts {
                 let room = budget - used - bytesPerFilePieceOverhead - file.utcDate.utf8.count
                 let take = min(file.parquet.count - offset, room)
                 current.archiveFiles.append(
-                    ArchiveFile(
+                    ArchiveFilePart(
                         utcDate: file.utcDate, parquet: Array(file.parquet[offset..<(offset + take)]),
                         offset: file.offset + UInt64(offset), totalSize: file.totalSize))
                 used += bytesPerFilePieceOverhead + file.utcDate.utf8.count + take

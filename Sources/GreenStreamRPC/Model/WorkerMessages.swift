@@ -114,10 +114,10 @@ public struct LeaseJobReply: Sendable, Equatable {
 public struct JobProgress: Sendable, Equatable {
     public var job: JobLease
     public var stage: JobStage
-    public var rowsDone: UInt64
+    public var rowsDone: Int
     public var bytesDone: UInt64
 
-    public init(job: JobLease, stage: JobStage, rowsDone: UInt64 = 0, bytesDone: UInt64 = 0) {
+    public init(job: JobLease, stage: JobStage, rowsDone: Int = 0, bytesDone: UInt64 = 0) {
         self.job = job
         self.stage = stage
         self.rowsDone = rowsDone

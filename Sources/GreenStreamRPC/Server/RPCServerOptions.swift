@@ -25,7 +25,8 @@ public struct RPCServerOptions: Sendable {
     public var transport: ReplyServerOptions
 
     /// - Parameters:
-    ///   - clusterToken: the shared secret, non-empty.
+    ///   - clusterToken: the shared secret, 1–1024 bytes (it travels in the request
+    ///     header, which is read before anything else and bounded by `limits`).
     ///   - supportedVersions: accepted protocol versions (default 1…1).
     ///   - maxParkedPolls: held long polls (default 128).
     ///   - retryAfterMs: back-off for refused polls (default 1000).
@@ -42,6 +43,11 @@ public struct RPCServerOptions: Sendable {
         transport: ReplyServerOptions? = nil
     ) {
         precondition(!clusterToken.isEmpty, "RPCServerOptions: the cluster token must not be empty")
+        precondition(
+            clusterToken.utf8.count <= 1024, "RPCServerOptions: the cluster token must be at most 1024 bytes")
+        precondition(
+            limits.maxHeaderBytes >= clusterToken.utf8.count + 512,
+            "RPCServerOptions: limits.maxHeaderBytes must leave room for the token, a request id and a client id")
         precondition(maxParkedPolls >= 0 && dedupeEntries > 0, "RPCServerOptions: bad limits")
         self.clusterToken = clusterToken
         self.supportedVersions = supportedVersions

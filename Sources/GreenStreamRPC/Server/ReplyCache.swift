@@ -1,4 +1,4 @@
-import NNG
+import Synchronization
 
 /// Remembers the reply to each request so NNG's resends (and clients retrying with
 /// the same request id) get the same answer without running the call again.
@@ -7,7 +7,9 @@ import NNG
 /// the same task. Entries are evicted oldest first beyond a count and a byte budget.
 /// Replies marked not remembered (transient errors such as `UNAVAILABLE`) are
 /// forgotten once sent, so a retry with the same id runs the call again.
-final class ReplyCache: Sendable {
+///
+/// The server keys it by ``ReplyCacheKey`` (client, call, request id).
+final class ReplyCache<Key: Hashable & Sendable>: Sendable {
     typealias Computed = (bytes: [UInt8], remember: Bool)
 
     private final class Slot: Sendable {
@@ -20,17 +22,19 @@ final class ReplyCache: Sendable {
     }
 
     private struct State {
-        var slots: [String: Slot] = [:]
+        var slots: [Key: Slot] = [:]
         /// Sizes of completed, remembered replies; a slot without a size is in flight.
-        var sizes: [String: Int] = [:]
+        var sizes: [Key: Int] = [:]
         /// Insertion order; entries whose slot was replaced or forgotten are skipped.
-        var order: [(key: String, sequence: Int)] = []
+        var order: [(key: Key, sequence: Int)] = []
+        /// Requests answered from an earlier copy (in flight or remembered).
+        var repeats = 0
         var head = 0
         var nextSequence = 0
         var bytes = 0
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
     private let maxEntries: Int
     private let maxBytes: Int
 
@@ -41,11 +45,14 @@ final class ReplyCache: Sendable {
 
     /// The reply for `key`: the remembered one, or `compute()`'s (remembered if it says so).
     /// - Returns: the reply and whether it was a repeat.
-    func reply(for key: String, compute: @escaping @Sendable () async -> Computed) async -> (
+    func reply(for key: Key, compute: @escaping @Sendable () async -> Computed) async -> (
         bytes: [UInt8], repeated: Bool
     ) {
         let (slot, repeated) = state.withLock { s -> (Slot, Bool) in
-            if let slot = s.slots[key] { return (slot, true) }
+            if let slot = s.slots[key] {
+                s.repeats += 1
+                return (slot, true)
+            }
             let slot = Slot(Task { await compute() }, sequence: s.nextSequence)
             s.nextSequence += 1
             s.slots[key] = slot
@@ -65,8 +72,11 @@ final class ReplyCache: Sendable {
     /// Number of remembered or in-flight replies.
     var count: Int { state.withLock { $0.slots.count } }
 
+    /// Requests that found an earlier copy (tests wait on it to know a duplicate joined).
+    var repeats: Int { state.withLock { $0.repeats } }
+
     /// Records a finished reply (`size`) or forgets it (`nil`), then evicts.
-    private func settle(_ key: String, slot: Slot, size: Int?) {
+    private func settle(_ key: Key, slot: Slot, size: Int?) {
         state.withLock { s in
             guard s.slots[key] === slot else { return }
             if let size {
@@ -91,5 +101,28 @@ final class ReplyCache: Sendable {
                 s.head = 0
             }
         }
+    }
+}
+
+/// Whose reply a remembered reply is: two clients that happen to use the same request
+/// id never get each other's replies, and one id reused for another call runs it.
+///
+/// The client is the `client_id` of the request header when it has one: it survives
+/// reconnects, so NNG's resend after a reconnect (new pipe) and a client's own retry
+/// still find the reply. A request without a client id is keyed by its connection
+/// (NNG pipe) instead, which keeps anonymous clients apart but cannot recognise a
+/// resend that arrives on a new connection (docs/DECISIONS.md, RPC).
+struct ReplyCacheKey: Hashable, Sendable {
+    var clientID: String
+    /// The pipe, only for requests without a client id.
+    var pipeID: UInt32?
+    var call: String
+    var requestID: String
+
+    init(header: RequestHeader, pipeID: UInt32, call: String) {
+        clientID = header.clientID
+        self.pipeID = header.clientID.isEmpty ? pipeID : nil
+        self.call = call
+        requestID = header.requestID
     }
 }

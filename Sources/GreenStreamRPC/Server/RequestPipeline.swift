@@ -1,43 +1,65 @@
 import Logging
 import NNG
+import Synchronization
 
-/// The per-request steps of ``RPCServer``, in order: decode, authenticate, check
-/// the version, deduplicate, bound long polls, call the service, encode, size-check.
+/// The per-request steps of ``RPCServer``, in order: read the header alone,
+/// authenticate, check the version and request id, decode the body, deduplicate,
+/// bound long polls, call the service, encode, size-check.
+///
+/// Nothing past the header is read before the token is checked (R-R-3): a request
+/// from a peer without the token costs a scan of its first bytes and a header of at
+/// most ``WireLimits/maxHeaderBytes``, whatever its size (R-R-4).
 struct RequestPipeline: Sendable {
     let options: RPCServerOptions
     let service: any RPCService
     let logger: Logger
     let codec: WireCodec
-    let cache: ReplyCache
-    let parked: Locked<Int>
+    let cache: ReplyCache<ReplyCacheKey>
+    let parked: ParkedPolls
+    let counters: PipelineCounters
 
     func reply(to request: ServerRequest) async -> [UInt8] {
-        let decoded: RPCRequest
+        let header: RequestHeader
         do {
-            decoded = try codec.decodeRequest(request.bytes)
-        } catch let error as WireError {
-            let id = codec.peekRequestID(request.bytes) ?? ""
-            logger.warning(
-                "refused undecodable request",
-                metadata: ["pipe": "\(request.pipeID)", "request_id": "\(id)", "error": "\(error)"])
-            let code: RPCError.Code = if case .missingBody = error { .unknownRequest } else { .invalidRequest }
-            return encodeError(RPCError(code, error.description), requestID: id)
+            header = try request.message.withUnsafeBytes { try codec.decodeHeader($0) }
         } catch {
+            logger.warning(
+                "refused request without a readable header",
+                metadata: ["pipe": "\(request.pipeID)", "bytes": "\(request.message.count)", "error": "\(error)"])
             return encodeError(RPCError(.invalidRequest, "\(error)"), requestID: "")
         }
-        let header = decoded.header
-        if let refusal = admissionError(header, pipeID: request.pipeID, call: decoded.body.name) {
+        if let refusal = admissionError(header, request: request) {
             return encodeError(refusal, requestID: header.requestID)
         }
+        let decoded: RPCRequest
+        do {
+            counters.bodiesDecoded.add(1, ordering: .relaxed)
+            decoded = try request.message.withUnsafeBytes { try codec.decodeRequest($0) }
+        } catch let error as WireError {
+            logger.warning(
+                "refused undecodable request",
+                metadata: ["pipe": "\(request.pipeID)", "request_id": "\(header.requestID)", "error": "\(error)"])
+            let code: RPCError.Code = if case .missingBody = error { .unknownRequest } else { .invalidRequest }
+            return encodeError(RPCError(code, error.description), requestID: header.requestID)
+        } catch {
+            return encodeError(RPCError(.invalidRequest, "\(error)"), requestID: header.requestID)
+        }
+        // protobuf merges a repeated header field into the first; what was authenticated must be what runs.
+        guard decoded.header == header else {
+            return encodeError(
+                RPCError(.invalidRequest, "Request.header must appear once, as the first field"),
+                requestID: header.requestID)
+        }
         let context = RequestContext(header: header, pipeID: request.pipeID)
-        // Keyed by call and id, so a reused id on a different call never gets a foreign reply.
-        let result = await cache.reply(for: "\(decoded.body.name)/\(header.requestID)") { [self] in
+        let key = ReplyCacheKey(header: header, pipeID: request.pipeID, call: decoded.body.name)
+        let result = await cache.reply(for: key) { [self] in
             let body = await handle(decoded.body, context: context)
             return (encodeReply(body, requestID: header.requestID), remember: !Self.isTransient(body))
         }
         if result.repeated {
             logger.debug(
-                "answered a resent request from its remembered reply", metadata: ["request_id": "\(header.requestID)"])
+                "answered a resent request from its remembered reply",
+                metadata: ["request_id": "\(header.requestID)", "client_id": "\(header.clientID)"])
         }
         return result.bytes
     }
@@ -48,15 +70,18 @@ struct RequestPipeline: Sendable {
         return error.code == .unavailable || error.code == .internalError
     }
 
-    /// Token, version and request-id checks; a refusal changes nothing and is logged.
-    private func admissionError(_ header: RequestHeader, pipeID: UInt32, call: String) -> RPCError? {
+    /// Token, version and request-id checks on the header alone; a refusal changes
+    /// nothing and is logged.
+    private func admissionError(_ header: RequestHeader, request: ServerRequest) -> RPCError? {
         guard constantTimeEquals(header.clusterToken, options.clusterToken) else {
             let why = header.clusterToken.isEmpty ? "missing" : "wrong"
+            // The call is named from the tag after the header; the body itself is not read.
+            let call = request.message.withUnsafeBytes { codec.callName($0) }
             logger.warning(
                 "refused request with \(why) cluster token",
                 metadata: [
-                    "pipe": "\(pipeID)", "client_id": "\(header.clientID)", "call": "\(call)",
-                    "request_id": "\(header.requestID)",
+                    "pipe": "\(request.pipeID)", "client_id": "\(header.clientID)", "call": "\(call)",
+                    "request_id": "\(header.requestID)", "bytes": "\(request.message.count)",
                 ])
             return RPCError(.unauthenticated, "\(why) cluster token")
         }
@@ -76,14 +101,11 @@ struct RequestPipeline: Sendable {
     private func handle(_ body: RPCRequest.Body, context: RequestContext) async -> RPCReply.Body {
         let isPoll = if case .leaseJob = body { true } else { false }
         if isPoll {
-            let admitted = parked.withLock { n -> Bool in
-                guard n < options.maxParkedPolls else { return false }
-                n += 1
-                return true
+            guard parked.park() else {
+                return .leaseJob(LeaseJobReply(assignment: nil, retryAfterMs: options.retryAfterMs))
             }
-            guard admitted else { return .leaseJob(LeaseJobReply(assignment: nil, retryAfterMs: options.retryAfterMs)) }
         }
-        defer { if isPoll { parked.withLock { $0 -= 1 } } }
+        defer { if isPoll { parked.release() } }
         do {
             return try await service.handle(body, context: context)
         } catch let error as RPCError {
@@ -126,4 +148,10 @@ struct RequestPipeline: Sendable {
         }
         return diff == 0 && x.count == y.count
     }
+}
+
+/// What the pipeline did, for tests and operators.
+final class PipelineCounters: Sendable {
+    /// Requests whose body was decoded: only those that passed the header checks.
+    let bodiesDecoded = Atomic(0)
 }

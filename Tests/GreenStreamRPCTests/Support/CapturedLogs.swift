@@ -1,9 +1,8 @@
 import Logging
-import NNG
 
 /// A swift-log handler that keeps every message, so tests can see what was logged.
 struct CapturedLogs: LogHandler {
-    let store: Locked<[String]>
+    let store: Shared<[String]>
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level = .trace
 
@@ -19,7 +18,7 @@ struct CapturedLogs: LogHandler {
     }
 
     /// A logger writing into `store`.
-    static func logger(into store: Locked<[String]>) -> Logger {
+    static func logger(into store: Shared<[String]>) -> Logger {
         Logger(label: "captured") { _ in CapturedLogs(store: store) }
     }
 }

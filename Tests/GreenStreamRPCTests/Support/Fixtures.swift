@@ -24,8 +24,8 @@ enum Fixtures {
         ],
         readings: readings,
         archiveFiles: [
-            ArchiveFile(utcDate: "2024-03-30", parquet: Array("PAR1\u{0}\u{1}PAR1".utf8)),
-            ArchiveFile(utcDate: "2024-03-31", parquet: []),
+            ArchiveFilePart(utcDate: "2024-03-30", parquet: Array("PAR1\u{0}\u{1}PAR1".utf8)),
+            ArchiveFilePart(utcDate: "2024-03-31", parquet: []),
         ])
 
     static let assignment = JobAssignment(
@@ -66,7 +66,7 @@ enum Fixtures {
                             rowsRead: 0, measuredRows: 0, interpolatedRows: 0, rejectedRows: 0, synthesisedSlots: 0),
                         rejectCounts: [:], rejects: [], readings: ReadingBatch(),
                         archiveFiles: [
-                            ArchiveFile(utcDate: "2024-03-31", parquet: [1, 2, 3], offset: 1000, totalSize: 5000)
+                            ArchiveFilePart(utcDate: "2024-03-31", parquet: [1, 2, 3], offset: 1000, totalSize: 5000)
                         ])),
                 part: 2, partCount: 5)),
         .reportResult(

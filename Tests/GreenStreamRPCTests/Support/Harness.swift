@@ -28,7 +28,7 @@ struct Harness {
     let endpoint: Endpoint
     let certificates: TestCertificates?
     /// Everything the server logged.
-    let logs = Locked([String]())
+    let logs = Shared([String]())
 
     init(
         _ endpoint: Endpoint, url: String? = nil, options: RPCServerOptions? = nil, mutualTLS: Bool = false,

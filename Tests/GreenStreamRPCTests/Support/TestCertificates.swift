@@ -1,6 +1,7 @@
 import Foundation
 import GreenStreamTesting
 import NNG
+import Synchronization
 
 /// A CA, a server certificate for 127.0.0.1/localhost and a client certificate,
 /// made with `openssl` once per test process in a temporary directory.
@@ -11,7 +12,7 @@ struct TestCertificates: Sendable {
     let clientCert: String
     let clientKey: String
 
-    private static let cached = Locked<Result<TestCertificates, any Error>?>(nil)
+    private static let cached = Mutex<Result<TestCertificates, any Error>?>(nil)
 
     static func shared() throws -> TestCertificates {
         try cached.withLock { cache in

@@ -1,16 +1,19 @@
 import GreenStreamCore
 import GreenStreamRPC
 import NNG
+import Synchronization
 
 /// A small in-memory application behind a real ``RPCServer``. Its answers are
 /// computed from the request's fields (``answer(_:)``), so a field lost or altered
 /// in transit shows up as a wrong reply. It counts calls, so tests can see that a
 /// refused or resent request did not run twice, and it holds `LeaseJob` polls until
-/// a job is offered or the wait ends.
+/// a job is offered or the wait ends, and `peak_hours` for day "slow" until the test
+/// releases it.
 final class TestService: RPCService {
-    private let calls = Locked([String: Int]())
-    private let offered = Locked([JobAssignment]())
-    private let pipes = Locked(Set<UInt32>())
+    private let calls = Mutex([String: Int]())
+    private let jobs = Mailbox<JobAssignment>()
+    private let slowCalls = Mailbox<Void>()
+    private let pipes = Mutex(Set<UInt32>())
 
     /// The connections requests arrived on (``RequestContext/pipeID``).
     var pipeIDs: Set<UInt32> { pipes.withLock { $0 } }
@@ -19,26 +22,20 @@ final class TestService: RPCService {
     func count(_ name: String) -> Int { calls.withLock { $0[name, default: 0] } }
     var totalCalls: Int { calls.withLock { $0.values.reduce(0, +) } }
 
-    /// Makes a job available to the next poll.
-    func offer(_ job: JobAssignment) { offered.withLock { $0.append(job) } }
+    /// Makes a job available to the longest-held poll, or to the next one.
+    func offer(_ job: JobAssignment) { jobs.post(job) }
+
+    /// Lets one held `peak_hours` call for day "slow" answer.
+    func releaseSlowCall() { slowCalls.post(()) }
 
     func handle(_ body: RPCRequest.Body, context: RequestContext) async throws -> RPCReply.Body {
         calls.withLock { $0[body.name, default: 0] += 1 }
         pipes.withLock { _ = $0.insert(context.pipeID) }
         if case .leaseJob(let poll) = body {
-            let deadline = ContinuousClock.now.advanced(by: .milliseconds(poll.waitMs))
-            while true {
-                if let job = offered.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
-                    return .leaseJob(LeaseJobReply(assignment: job))
-                }
-                if ContinuousClock.now >= deadline || Task.isCancelled {
-                    return .leaseJob(LeaseJobReply(assignment: nil))
-                }
-                try? await Task.sleep(for: .milliseconds(5))
-            }
+            return .leaseJob(LeaseJobReply(assignment: await jobs.take(timeout: .milliseconds(poll.waitMs))))
         }
         if case .showJob(let r) = body, r.jobID < 0 { throw RPCError(.notFound, "job \(r.jobID) does not exist") }
-        if case .peakHours(let r) = body, r.day == "slow" { try? await Task.sleep(for: .milliseconds(800)) }
+        if case .peakHours(let r) = body, r.day == "slow" { _ = await slowCalls.take(timeout: nil) }
         return Self.answer(body)
     }
 
