@@ -5,23 +5,33 @@ import Testing
 @Suite("ReplyCache: idempotent answers to resent requests")
 struct ReplyCacheTests {
     @Test("A duplicate that arrives while the first copy runs shares its result")
-    func inFlightDuplicateShares() async {
+    func inFlightDuplicateShares() async throws {
         let cache = ReplyCache<String>(maxEntries: 10, maxBytes: 1 << 20)
         let runs = Shared(0)
-        async let a = cache.reply(for: "k") {
-            runs.withLock { $0 += 1 }
-            try? await Task.sleep(for: .milliseconds(100))
-            return ([1, 2, 3], true)
+        let gate = Mailbox<Void>()
+        // Not remembered: a duplicate arriving after the first copy finished would run
+        // again, so sharing can only come from joining the running copy.
+        let first = Task {
+            await cache.reply(for: "k") {
+                runs.withLock { $0 += 1 }
+                _ = await gate.take(timeout: nil)
+                return ([1, 2, 3], false)
+            }
         }
-        try? await Task.sleep(for: .milliseconds(20))
-        async let b = cache.reply(for: "k") {
-            runs.withLock { $0 += 1 }
-            return ([9], true)
+        try await eventually("the first copy to run") { runs.withLock { $0 } == 1 }
+        let second = Task {
+            await cache.reply(for: "k") {
+                runs.withLock { $0 += 1 }
+                return ([9], true)
+            }
         }
-        let (first, second) = await (a, b)
-        #expect(first.bytes == [1, 2, 3] && !first.repeated)
-        #expect(second.bytes == [1, 2, 3] && second.repeated)
+        try await eventually("the duplicate to join the running copy") { cache.repeats == 1 }
+        gate.post(())
+        let (a, b) = await (first.value, second.value)
+        #expect(a.bytes == [1, 2, 3] && !a.repeated)
+        #expect(b.bytes == [1, 2, 3] && b.repeated)
         #expect(runs.withLock { $0 } == 1)
+        #expect(cache.count == 0, "the shared reply was not remembered")
     }
 
     @Test("A transient reply is not remembered, so a retry runs again")

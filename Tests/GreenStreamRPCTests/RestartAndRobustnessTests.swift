@@ -19,7 +19,7 @@ struct RestartAndRobustnessTests {
 
         // A call made while the server is down completes once it is back.
         let pending = Task { try await client.showJob(id: 77) }
-        try await Task.sleep(for: .milliseconds(300))
+        try await eventually("the call to be sent while the server is down") { client.callsInFlight == 1 }
         let second = try Harness(.tcp, url: url)
         defer { second.server.close() }
         #expect(try await pending.value.job.jobID == 77)
@@ -36,7 +36,7 @@ struct RestartAndRobustnessTests {
         let client = try RPCClient(dialing: url, clusterToken: testToken, options: RPCClientOptions(transport: transport))
         defer { client.close() }
         let call = Task { try await client.showJob(id: 5) }
-        try await Task.sleep(for: .milliseconds(300))
+        try await eventually("the call to be sent before the server exists") { client.callsInFlight == 1 }
         let harness = try Harness(.tcp, url: url)
         defer { harness.server.close() }
         #expect(try await call.value.job.jobID == 5)

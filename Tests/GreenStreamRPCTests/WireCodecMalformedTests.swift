@@ -129,6 +129,58 @@ struct WireCodecMalformedTests {
                     meterID: [1], ts: [0], kw: [0], quality: [.interpolated], hourOfDay: [23], isPeakWindow: [true]))
     }
 
+    @Test("Counts above Int.max are refused with the field named; negative counts cannot be encoded")
+    func countsOutsideInt() throws {
+        let tooBig = UInt64(Int.max) + 1
+        let bytes = ProtoWriter.request { w in
+            w.message(13) { r in
+                r.string(1, "w")
+                r.message(2) { j in
+                    j.uint(1, 1)
+                    j.uint(2, 1)
+                }
+                r.message(3) { s in s.message(1) { $0.uint(1, tooBig) } }
+            }
+        }
+        #expect(throws: WireError.valueOutOfRange(field: "success.counts.rows_read", value: "\(tooBig)")) {
+            try codec.decodeRequest(bytes)
+        }
+        // Two entries for one reason add up; their sum must fit an Int as well.
+        var reply = ProtoWriter()
+        reply.string(1, "r")
+        reply.message(31) { show in
+            show.message(1) { j in
+                j.uint(1, 1)
+                j.uint(2, 1)
+            }
+            show.message(4) { c in
+                c.uint(1, 1)
+                c.uint(2, UInt64(Int.max))
+            }
+            show.message(4) { c in
+                c.uint(1, 1)
+                c.uint(2, 1)
+            }
+        }
+        #expect(throws: WireError.valueOutOfRange(field: "show_job.reject_counts.count", value: "\(tooBig)")) {
+            try codec.decodeReply(reply.bytes)
+        }
+        var negative = Fixtures.success
+        negative.counts.rowsRead = -1
+        let request = RPCRequest(
+            header: RequestHeader(requestID: "r", clusterToken: "t"),
+            body: .reportResult(ReportResultRequest(workerID: "w", job: Fixtures.job, outcome: .success(negative))))
+        #expect(throws: WireError.valueOutOfRange(field: "success.counts.rows_read", value: "-1")) {
+            try codec.encode(request)
+        }
+        #expect(throws: WireError.valueOutOfRange(field: "stats.readings_stored", value: "-5")) {
+            try codec.encode(
+                RPCReply(
+                    requestID: "r",
+                    body: .stats(StatsReply(jobsByState: [:], readingsStored: -5, workersAlive: 0, parkedPolls: 0))))
+        }
+    }
+
     @Test("A report_result with neither success nor failure is refused")
     func resultWithoutOutcome() {
         let bytes = ProtoWriter.request { w in w.message(13) { $0.string(1, "w") } }

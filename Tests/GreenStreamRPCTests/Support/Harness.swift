@@ -55,7 +55,8 @@ struct Harness {
 
     /// A client of this server; TLS clients trust the test CA and, by default, present a client certificate.
     func client(
-        token: String = testToken, clientCertificate: Bool = true, timeout: Duration = .seconds(20),
+        token: String = testToken, clientID: String = "test", clientCertificate: Bool = true,
+        timeout: Duration = .seconds(20),
         resend: Duration? = .seconds(5),
         maxRequestBytes: Int = ReplyServerOptions.defaultMaxMessageBytes
     ) throws -> RPCClient {
@@ -71,7 +72,7 @@ struct Harness {
                 : TLSConfiguration(caFile: certificates.caCert, peerVerification: .required)
         }
         return try RPCClient(
-            dialing: server.url, clusterToken: token, clientID: "test",
+            dialing: server.url, clusterToken: token, clientID: clientID,
             options: RPCClientOptions(transport: transport, maxRequestBytes: maxRequestBytes))
     }
 
