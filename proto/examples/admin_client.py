@@ -6,13 +6,14 @@ import sys, uuid
 import pynng
 from greenstream.v1 import envelope_pb2, admin_pb2, common_pb2
 url, token = sys.argv[1], sys.argv[2]
+client_id = "python-" + uuid.uuid4().hex[:8]  # one per client: the coordinator keeps replies per client id
 with pynng.Req0(dial=url, recv_timeout=5000) as s:
     def call(**body):
         req = envelope_pb2.Request()
         req.header.request_id = uuid.uuid4().hex
         req.header.cluster_token = token
         req.header.protocol_version = envelope_pb2.PROTOCOL_VERSION_V1
-        req.header.client_id = "python"
+        req.header.client_id = client_id
         for k, v in body.items(): getattr(req, k).CopyFrom(v)
         s.send(req.SerializeToString())
         rep = envelope_pb2.Reply(); rep.ParseFromString(s.recv())

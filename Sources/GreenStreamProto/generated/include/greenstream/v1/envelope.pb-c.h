@@ -87,18 +87,21 @@ typedef enum _Greenstream__V1__ErrorCode {
 /* --- messages --- */
 
 /*
- * Carried by every request.
+ * Carried by every request, as its first field (see "Header first" above); at most
+ * 4096 bytes packed.
  */
 struct  Greenstream__V1__RequestHeader
 {
   ProtobufCMessage base;
   /*
-   * Unique per logical call (a UUID in text form is recommended), 1–128 bytes. The
-   * coordinator answers repeats of the same id with the same reply.
+   * Unique per logical call of this client (a UUID in text form is recommended),
+   * 1–128 bytes. The coordinator answers repeats of the same (client_id, id) with the
+   * same reply.
    */
   char *request_id;
   /*
-   * The cluster's shared secret (SPEC R-R-3). Missing or wrong: Error UNAUTHENTICATED.
+   * The cluster's shared secret (SPEC R-R-3), at most 1024 bytes. Missing or wrong:
+   * Error UNAUTHENTICATED.
    */
   char *cluster_token;
   /*
@@ -107,7 +110,10 @@ struct  Greenstream__V1__RequestHeader
    */
   uint32_t protocol_version;
   /*
-   * Who is calling, for logs: a worker id, or e.g. "gsctl@host". Optional.
+   * Who is calling: a worker id, or e.g. "gsctl@host/pid". Used in logs and to keep
+   * different clients' remembered replies apart; keep it stable across reconnects
+   * and distinct from other clients. Optional, but without it a resend that arrives
+   * on a new connection runs the call again.
    */
   char *client_id;
 };
@@ -135,6 +141,9 @@ typedef enum {
 struct  Greenstream__V1__Request
 {
   ProtobufCMessage base;
+  /*
+   * Must be the first field on the wire (field-number order does this).
+   */
   Greenstream__V1__RequestHeader *header;
   Greenstream__V1__Request__BodyCase body_case;
   union {
