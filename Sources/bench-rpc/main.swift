@@ -1,5 +1,7 @@
 // bench-rpc: round trips/s for small requests and MB/s for 4 MiB payloads over tcp
-// loopback, through the whole stack (RPCClient → NNG → RPCServer → service and back).
+// loopback, through the whole stack (RPCClient → NNG → RPCServer → service and back),
+// and what a 48 MiB request costs the server when its token is wrong (refused from its
+// header) compared with the same request accepted (decoded and served).
 //
 //   swift run -c release bench-rpc [seconds-per-case]   (default 5)
 //
@@ -119,5 +121,27 @@ try await measure("4 MiB reply (lease_job), 1 caller", bytesPerCall: payloadByte
     }
     return n
 }
+// R-R-3/R-R-4: a peer without the token should cost the server the transfer only. The
+// requests are packed once and sent as bytes, so the figures are NNG plus the server.
+let hugeBytes = 48 << 20
+let huge = RPCRequest.Body.ingestFile(
+    IngestFileRequest(fileName: "huge.csv", content: [UInt8](repeating: 0x3c, count: hugeBytes)))
+let codec = WireCodec()
+let raw = try RequestClient(dialing: server.url)
+for (name, token) in [("wrong token (refused)", "not-the-token"), ("right token (decoded)", token)] {
+    let packed = try codec.encode(RPCRequest(header: RequestHeader(requestID: "huge", clusterToken: token), body: huge))
+    try await measure("48 MiB request, \(name), 1 caller", bytesPerCall: hugeBytes) { deadline in
+        var n = 0
+        while ContinuousClock.now < deadline {
+            let reply = try codec.decodeReply(try await raw.request(packed))
+            if case .error(let error) = reply.body, error.code != .unauthenticated {
+                fatalError("bench-rpc: unexpected \(error)")
+            }
+            n += 1
+        }
+        return n
+    }
+}
+raw.close()
 single.close()
 clients.forEach { $0.close() }

@@ -33,7 +33,8 @@ struct AuthBeforeDecodeTests {
         let size = 60 << 20
 
         for (token, why) in [("wrong", "wrong cluster token"), ("", "missing cluster token")] {
-            let (error, id) = try Self.error(try await raw.request(Self.ingest(token: token, content: size, brokenAtEnd: true)))
+            let bytes = Self.ingest(token: token, content: size, brokenAtEnd: true)
+            let (error, id) = try Self.error(try await raw.request(bytes))
             // Decoding the body would have answered INVALID_REQUEST (see below).
             #expect(error == RPCError(.unauthenticated, why))
             #expect(id == "req-1")
@@ -43,12 +44,14 @@ struct AuthBeforeDecodeTests {
         #expect(refusals.count == 2 && refusals.allSatisfy { $0.contains("call=ingest_file") })
 
         // The same bytes with the token: the body is decoded, and it really is malformed.
-        let (error, _) = try Self.error(try await raw.request(Self.ingest(token: testToken, content: size, brokenAtEnd: true)))
+        let broken = Self.ingest(token: testToken, content: size, brokenAtEnd: true)
+        let (error, _) = try Self.error(try await raw.request(broken))
         #expect(error?.code == .invalidRequest)
         #expect(harness.server.bodiesDecoded == 1)
 
         // A well-formed 60 MiB request with the token still works.
-        let good = try WireCodec().decodeReply(try await raw.request(Self.ingest(token: testToken, content: size, brokenAtEnd: false)))
+        let wellFormed = Self.ingest(token: testToken, content: size, brokenAtEnd: false)
+        let good = try WireCodec().decodeReply(try await raw.request(wellFormed))
         #expect(good.body == .ingestFile(IngestFileReply(jobID: Int64(size), state: .pending)))
         #expect(harness.server.bodiesDecoded == 2)
         #expect(harness.service.totalCalls == 1)

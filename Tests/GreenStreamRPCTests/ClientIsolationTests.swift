@@ -13,7 +13,7 @@ struct ClientIsolationTests {
         return r.jobID
     }
 
-    @Test("Two clients using the same request id get their own replies; a client's resend from a new connection gets its own")
+    @Test("Two clients using one request id get their own replies; a resend from a new connection gets its own")
     func sameRequestIDFromTwoClients() async throws {
         let harness = try Harness(.tcp)
         defer { harness.server.close() }

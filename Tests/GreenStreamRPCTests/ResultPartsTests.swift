@@ -21,7 +21,8 @@ struct ResultPartsTests {
                 timestamp: "2024-01-01T00:00", readingValue: "x\(i)", unit: "kW")
         }
         let files = [
-            ArchiveFilePart(utcDate: "2024-01-01", parquet: (0..<150_000).map { UInt8(truncatingIfNeeded: $0 * 7) }),
+            ArchiveFilePart(
+                utcDate: "2024-01-01", parquet: (0..<150_000).map { UInt8(truncatingIfNeeded: $0 * 7) }),
             ArchiveFilePart(utcDate: "2024-01-02", parquet: []),
             ArchiveFilePart(utcDate: "2024-01-03", parquet: Array("PAR1 small PAR1".utf8)),
         ]

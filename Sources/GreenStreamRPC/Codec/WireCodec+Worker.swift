@@ -115,7 +115,8 @@ extension WireCodec {
         ) { p in
             JobProgress(
                 job: try decode(try required(p.pointee.job, "heartbeat.in_flight.job"), "heartbeat.in_flight.job"),
-                stage: try enumValue(p.pointee.stage, "heartbeat.in_flight.stage"), rowsDone: try count(p.pointee.rows_done, "heartbeat.in_flight.rows_done"),
+                stage: try enumValue(p.pointee.stage, "heartbeat.in_flight.stage"),
+                rowsDone: try count(p.pointee.rows_done, "heartbeat.in_flight.rows_done"),
                 bytesDone: p.pointee.bytes_done)
         }
         return HeartbeatRequest(workerID: try text(m.pointee.worker_id, "heartbeat.worker_id"), inFlight: inFlight)

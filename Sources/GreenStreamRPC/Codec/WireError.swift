@@ -63,8 +63,8 @@ public struct WireLimits: Sendable, Equatable {
     ///   - maxHeaderBytes: default 4096 (a 128-byte request id, a token of up to 1 KiB
     ///     and a client id leave ample room).
     public init(
-        maxReadings: Int = 16 << 20, maxRejects: Int = 4 << 20, maxArchiveFiles: Int = 4096, maxListItems: Int = 100_000,
-        maxHeaderBytes: Int = 4096
+        maxReadings: Int = 16 << 20, maxRejects: Int = 4 << 20, maxArchiveFiles: Int = 4096,
+        maxListItems: Int = 100_000, maxHeaderBytes: Int = 4096
     ) {
         self.maxReadings = maxReadings
         self.maxRejects = maxRejects
