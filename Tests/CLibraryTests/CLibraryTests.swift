@@ -11,6 +11,20 @@ import Testing
         #expect(version.hasPrefix("1."))
     }
 
+    /// NNG's per-pipe statistics back `RequestClient.traffic`, which tests wait on
+    /// before closing a socket (NNG 1.5.2 close hang); a libnng built without
+    /// NNG_ENABLE_STATS would make those waits time out, so say so here.
+    @Test func nngKeepsStatistics() throws {
+        var socket = nng_socket()
+        #expect(nng_req0_open(&socket) == 0)
+        defer { nng_close(socket) }
+        var root: OpaquePointer?
+        #expect(nng_stats_get(&root) == 0)
+        let stats = try #require(root)
+        defer { nng_stats_free(stats) }
+        #expect(nng_stat_find_socket(stats, socket) != nil)
+    }
+
     @Test func libpqReportsItsVersion() {
         #expect(PQlibVersion() >= 120000)
     }
