@@ -75,7 +75,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
-        .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore"]),
+        .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(name: "GreenStreamCLITests", dependencies: ["greenstream", "GreenStreamTesting"]),
         .testTarget(
             name: "ParquetTests",
