@@ -199,30 +199,33 @@ struct CSVRecordReader {
                 p = skipToFieldEnd(p, &highBits)
             } else {
                 // Unquoted field.
-                var strayQuote = false
                 while p < n {
                     let c = b[p]
                     if c == Self.comma || c == Self.lf { break }
                     if c == Self.quote {
-                        strayQuote = true
-                        break
+                        // Keep the text before the stray quote, trimmed like any field (R-IN-6),
+                        // skip the rest of the field and read on.
+                        record.isMalformed = true
+                        end = p
+                        while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
+                        appendField(start, end, false, true)
+                        p = skipToFieldEnd(p, &highBits)
+                        if p >= n { break fieldLoop }
+                        if b[p] == Self.comma {
+                            p += 1
+                            continue fieldLoop
+                        }
+                        p += 1  // LF
+                        line += 1
+                        break fieldLoop
                     }
                     highBits |= c
                     p += 1
                 }
                 end = p
-                if strayQuote {
-                    // Keep the text before the stray quote, trimmed like any field (R-IN-6),
-                    // skip the rest of the field and read on.
-                    record.isMalformed = true
-                    while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
-                    appendField(start, end, false, true)
-                    p = skipToFieldEnd(p, &highBits)
-                } else {
-                    if (p == n || b[p] == Self.lf) && end > start && b[end - 1] == Self.cr { end -= 1 }
-                    while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
-                    appendField(start, end, false)
-                }
+                if (p == n || b[p] == Self.lf) && end > start && b[end - 1] == Self.cr { end -= 1 }
+                while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
+                appendField(start, end, false)
             }
             // The field's delimiter: a comma, a line end or the end of the buffer.
             if p >= n { break fieldLoop }
