@@ -1,6 +1,7 @@
 import Foundation
 import GreenStreamCore
 import GreenStreamFiles
+import GreenStreamTesting
 import Testing
 
 /// The file edge the CLI (and the worker) use: size check first (R-IN-3), then the bytes.
@@ -21,5 +22,17 @@ struct LandedFileTests {
     func sha256() {
         #expect(SourceDigest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SourceDigest.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+}
+
+/// The shared child-process runner that tests and benchmarks use.
+struct ChildProcessTests {
+    @Test("ChildProcess passes extra environment variables and returns both output streams and the status")
+    func environmentAndStreams() throws {
+        let result = try ChildProcess.run(
+            "bash", ["-c", "echo \"$GS_CHILD_TEST\"; echo err >&2; exit 3"], environment: ["GS_CHILD_TEST": "hello"])
+        #expect(result.status == 3)
+        #expect(result.stdoutText == "hello\n")
+        #expect(result.stderrText == "err\n")
     }
 }
