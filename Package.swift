@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "GreenStreamCLITests", dependencies: ["GreenStreamFiles", "GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(
             name: "ParquetTests",
-            dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "GreenStreamFiles", "GreenStreamTesting"]),
+            dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(name: "GreenStreamStoreTests", dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore"]),
         .testTarget(
             name: "GreenStreamRPCTests",
