@@ -13,9 +13,10 @@ public struct LandedFileError: Error, Sendable, Equatable, CustomStringConvertib
     public var path: String
     public var errno: Int32
 
-    public var description: String {
-        "cannot read \(path): \(call) failed: \(String(cString: strerror(errno)))"
-    }
+    /// The failed call and the system's message, e.g. `open: No such file or directory`.
+    public var reason: String { "\(call): \(String(cString: strerror(errno)))" }
+
+    public var description: String { "cannot read \(path): \(reason)" }
 }
 
 /// Reads landed files whole, with the R-IN-3 size check first.

@@ -34,7 +34,8 @@ public enum TransformOutputWriter {
         do { bytes = try LandedFile.read(path: path, maxBytes: transformer.config.maxFileBytes) } catch let error
             as LandedFileError
         {
-            throw OutputWriteError(description: error.description)
+            // The caller names the path already.
+            throw OutputWriteError(description: "cannot read: \(error.reason)")
         }
         let output = try transformer.transform(bytes)
         let url = URL(fileURLWithPath: path)
