@@ -118,6 +118,17 @@ final class ArchiveAttemptTests {
         #expect(try archive.stagedAttempts() == [])
     }
 
+    @Test func stagedAttemptsListsOnlyWellFormedAttemptDirectories() throws {
+        let archive = ArchiveWriter(dataDirectory: directory.path)
+        try archive.stage(lease: L(12, 3), batch: Self.batch(meters: 1), source: source)
+        try archive.stage(lease: L(2, 10), batch: Self.batch(meters: 1), source: source)
+        for junk in ["job-5", "job-5-a0", "job-x-a1", "job-05-a1", "job-5-a1x", "job--a1", "job-5-a", "tmp"] {
+            try FileManager.default.createDirectory(
+                atPath: archive.layout.stagingRoot + "/" + junk, withIntermediateDirectories: true)
+        }
+        #expect(try archive.stagedAttempts() == [L(2, 10), L(12, 3)])
+    }
+
     /// What a restarted coordinator does (R-P-1): finish the committed attempt, undo every other one.
     func recover(_ archive: ArchiveWriter, committed: [Int64: Int32]) throws {
         for lease in try archive.stagedAttempts() {
