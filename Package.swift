@@ -5,6 +5,7 @@
 //   C edge:      CNNG, CPQ, CSnappy, CProtobufC (system libraries), GreenStreamProto (generated protobuf-c)
 //   pure core:   GreenStreamCore (CSV, T1, T2, features, domain types)
 //   encoders:    Parquet (format writer/reader + snappy), GreenStreamArchive (R-P-1 layout on top of Parquet)
+//   files:       GreenStreamFiles (landed-file reading with the size check, SHA-256, transform outputs)
 //   store:       Postgres (libpq wrapper), GreenStreamStore (migrations, JobStore, HotStore)
 //   rpc:         NNG (transport wrapper), GreenStreamRPC (proto contract ↔ Swift model, client/server)
 //   executables: greenstream, bench-* (thin)
@@ -35,6 +36,11 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["CSnappy"]),
         .target(name: "GreenStreamArchive", dependencies: ["GreenStreamCore", "Parquet"]),
 
+        // MARK: Files on disk: landed-file reading (size check), SHA-256, transform outputs
+        .target(
+            name: "GreenStreamFiles",
+            dependencies: ["GreenStreamCore", "GreenStreamArchive", .product(name: "Crypto", package: "swift-crypto")]),
+
         // MARK: PostgreSQL (hot store, job table)
         .target(name: "Postgres", dependencies: ["CPQ", .product(name: "Logging", package: "swift-log")]),
         .target(
@@ -54,20 +60,20 @@ let package = Package(
             ]
         ),
 
-        // MARK: Test support (used by test targets only)
+        // MARK: Test and bench support (never linked into shipped executables)
         .target(name: "GreenStreamTesting"),
 
         // MARK: Executables
         .executableTarget(
             name: "greenstream",
             dependencies: [
-                "GreenStreamCore", "GreenStreamArchive",
+                "GreenStreamCore", "GreenStreamFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
-        .executableTarget(name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet"]),
+        .executableTarget(
+            name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet", "GreenStreamTesting"]),
         .executableTarget(name: "bench-hotstore", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres"]),
         .executableTarget(
             name: "bench-rpc",
@@ -75,11 +81,12 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
-        .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore"]),
-        .testTarget(name: "GreenStreamCLITests", dependencies: ["greenstream", "GreenStreamTesting"]),
+        .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore", "GreenStreamTesting"]),
+        // The CLI tests run the built `greenstream` binary (found beside the test bundle), not link it.
+        .testTarget(name: "GreenStreamCLITests", dependencies: ["GreenStreamFiles", "GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(
             name: "ParquetTests",
-            dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "GreenStreamTesting", "greenstream"]),
+            dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(name: "GreenStreamStoreTests", dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore"]),
         .testTarget(
             name: "GreenStreamRPCTests",

@@ -2,11 +2,14 @@
 # Demo: builds greenstream and transforms the bundled dirty samples twice — into
 # readings/rejects CSVs (out/demo/csv) and into the Hive-partitioned snappy Parquet
 # archive (out/demo/parquet) — then reads the archive back with DuckDB when it is
-# installed (scripts/install-deps.sh puts it in .venv).
+# installed (scripts/install-deps.sh, which the demo runs first, puts it in .venv).
 # samples/wrong-delimiter.csv fails permanently on purpose (missing_column), so each
 # transform exits 1 after writing the other files; the demo reports that and goes on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The C libraries' headers (and DuckDB for the read-back) may be missing on a fresh machine;
+# install-deps installs what is missing and returns at once when everything is there.
+scripts/install-deps.sh
 swift build --product greenstream
 bin="$(swift build --show-bin-path)/greenstream"
 rm -rf out/demo
@@ -38,5 +41,5 @@ q = """SELECT date, job_id, count(*) AS readings, sum((quality = 'interpolated')
 print(duckdb.sql(q))
 PY
 else
-    echo "demo: DuckDB not installed; run scripts/install-deps.sh to read the archive back"
+    echo "demo: DuckDB not importable from $python; run scripts/install-deps.sh to read the archive back"
 fi

@@ -15,8 +15,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
     echo "install-deps: apt-get install ${missing[*]}" >&2
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Wait for another apt run (a parallel build, unattended upgrades) instead of failing at once.
+    $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if ! .venv/bin/python -c 'import pyarrow, duckdb' 2>/dev/null; then
@@ -25,7 +26,7 @@ if ! .venv/bin/python -c 'import pyarrow, duckdb' 2>/dev/null; then
         # Debian's own python3 keeps venv in a separate package.
         sudo=""
         [ "$(id -u)" = 0 ] || sudo="sudo"
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq python3-venv >/dev/null
         rm -rf .venv
         python3 -m venv .venv
     fi

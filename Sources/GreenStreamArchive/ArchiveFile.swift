@@ -1,5 +1,5 @@
 // T3 as a pure step: a job's readings become one encoded Parquet file per UTC date, in memory.
-// A worker can run it and ship the bytes; ArchiveWriter.stage(jobID:files:) stores them.
+// A worker can run it and ship the bytes; ArchiveWriter.stage(lease:files:) stores them.
 import GreenStreamCore
 import Parquet
 
@@ -19,18 +19,19 @@ public struct ArchiveFile: Sendable, Equatable {
         self.bytes = bytes
     }
 
-    /// Encodes a job's readings, one file per UTC date, dates ascending; none for an empty batch.
-    /// - Throws: ``ArchiveError/invalidJobID(_:)``, ``ArchiveError/timestampOutOfRange(row:microseconds:)``
+    /// Encodes an attempt's readings, one file per UTC date, dates ascending; none for an empty
+    /// batch. Each footer names the job and the attempt (R-P-3, ``ArchiveSchema/attemptKey``).
+    /// - Throws: ``ArchiveError/invalidLease(_:)``, ``ArchiveError/timestampOutOfRange(row:microseconds:)``
     ///   or ``ArchiveError/parquet(_:)``.
     public static func encode(
-        jobID: Int64, batch: ReadingBatch, source: ArchiveSource,
+        lease: JobLease, batch: ReadingBatch, source: ArchiveSource,
         options: ParquetWriterOptions = ParquetWriterOptions(createdBy: ArchiveSchema.createdBy)
     ) throws -> [ArchiveFile] {
-        guard jobID > 0 else { throw ArchiveError.invalidJobID(jobID) }
+        guard lease.jobID > 0, lease.attempt > 0 else { throw ArchiveError.invalidLease(lease) }
         return try batch.partitionedByUTCDate().map { date, rows in
             ArchiveFile(
                 date: date, rowCount: rows.count,
-                bytes: try ArchiveSchema.encodeFile(rows, jobID: jobID, source: source, date: date, options: options))
+                bytes: try ArchiveSchema.encodeFile(rows, lease: lease, source: source, date: date, options: options))
         }
     }
 }

@@ -13,6 +13,9 @@ public enum ArchiveSchema {
     public static let sourceSHA256Key = "greenstream.source_sha256"
     /// Footer key holding the file's UTC date partition, `YYYY-MM-DD`.
     public static let dateKey = "greenstream.date"
+    /// Footer key holding the attempt that wrote the file (decimal): with the job id it says
+    /// which attempt a published file belongs to, so a stale attempt never removes another's.
+    public static let attemptKey = "greenstream.attempt"
 
     /// The columns, all REQUIRED, in file order.
     public static let columns: [ParquetColumn] = [
@@ -43,24 +46,33 @@ public enum ArchiveSchema {
     }
 
     /// The footer metadata of one archive file.
-    public static func keyValueMetadata(jobID: Int64, source: ArchiveSource, date: UTCDate) -> [KeyValue] {
+    public static func keyValueMetadata(lease: JobLease, source: ArchiveSource, date: UTCDate) -> [KeyValue] {
         [
-            KeyValue(key: jobIDKey, value: String(jobID)),
+            KeyValue(key: jobIDKey, value: String(lease.jobID)),
             KeyValue(key: sourceFileKey, value: source.fileName),
             KeyValue(key: sourceSHA256Key, value: source.sha256),
             KeyValue(key: dateKey, value: date.description),
+            KeyValue(key: attemptKey, value: String(lease.attempt)),
         ]
+    }
+
+    /// The job and attempt an archive file's footer names, or nil when it names none.
+    public static func lease(of footer: FileMetaData) -> JobLease? {
+        guard let job = footer.metadataValue(forKey: jobIDKey).flatMap({ Int64($0) }),
+            let attempt = footer.metadataValue(forKey: attemptKey).flatMap({ Int32($0) })
+        else { return nil }
+        return JobLease(jobID: job, attempt: attempt)
     }
 
     /// Encodes one archive file: `batch` must hold one UTC date's readings ordered by (meter_id, ts).
     public static func encodeFile(
-        _ batch: ReadingBatch, jobID: Int64, source: ArchiveSource, date: UTCDate,
+        _ batch: ReadingBatch, lease: JobLease, source: ArchiveSource, date: UTCDate,
         options: ParquetWriterOptions = ParquetWriterOptions(createdBy: createdBy)
     ) throws -> [UInt8] {
         do {
             var writer = try ParquetFileWriter(columns: columns, options: options)
-            try writer.write(columnValues(of: batch, jobID: jobID))
-            return try writer.finish(keyValueMetadata: keyValueMetadata(jobID: jobID, source: source, date: date))
+            try writer.write(columnValues(of: batch, jobID: lease.jobID))
+            return try writer.finish(keyValueMetadata: keyValueMetadata(lease: lease, source: source, date: date))
         } catch let error as ParquetError {
             throw ArchiveError.parquet(error.description)
         }

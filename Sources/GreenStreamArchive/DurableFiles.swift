@@ -8,7 +8,8 @@ enum DurableFiles {
     /// Writes `bytes` to `path` so that a reader sees either the old file or the complete new one.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let (directory, name) = split(path)
-        let temporary = directory + "/." + name + ".tmp-\(getpid())"
+        // Unique per process and call: two attempts (or threads) never share a temporary file.
+        let temporary = directory + "/." + name + ".tmp-\(getpid())-\(String(UInt64.random(in: .min ... .max), radix: 16))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ArchiveError.io(call: "open", path: temporary, errno: errno) }
         do {
@@ -31,6 +32,19 @@ enum DurableFiles {
         }
         close(fd)
         try rename(temporary, to: path)
+    }
+
+    /// Runs `body` holding an exclusive `flock` on `path` (created if missing, with its directory),
+    /// which excludes other threads and other processes alike.
+    static func withLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        try makeDirectories(split(path).directory)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ArchiveError.io(call: "open", path: path, errno: errno) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw ArchiveError.io(call: "flock", path: path, errno: errno) }
+        }
+        return try body()
     }
 
     /// Renames `from` over `to` and fsyncs the destination directory (and the source's, if different).

@@ -10,8 +10,9 @@ public struct ChildProcessResult: Sendable {
     public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
 }
 
-/// Runs a child process to completion, for tests that drive real programs
-/// (the `greenstream` binary, Python with pyarrow and DuckDB, openssl).
+/// Runs a child process to completion, for tests and benchmarks that drive real programs
+/// (the `greenstream` binary, Python with pyarrow and DuckDB, openssl, cluster scripts).
+/// The one runner of the package: use it rather than `Process` or `popen` directly.
 ///
 /// Why not `Process.waitUntilExit()`: on Linux it spins a run loop and, called off the
 /// main thread (where swift-testing runs tests) under load, it can miss the child's exit
@@ -19,9 +20,15 @@ public struct ChildProcessResult: Sendable {
 /// before the child starts, and both pipes are drained at once so a chatty child can
 /// never block on a full pipe.
 public enum ChildProcess {
-    /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`.
-    public static func run(_ executable: String, _ arguments: [String]) throws -> ChildProcessResult {
+    /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`; `environment`
+    /// adds to (or overrides) this process's environment, e.g. `["GS_PG_DIR": dir]`.
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> ChildProcessResult {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if executable.contains("/") {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments

@@ -5,6 +5,7 @@
 import Foundation
 import GreenStreamArchive
 import GreenStreamCore
+import GreenStreamTesting
 import Parquet
 
 let arguments = CommandLine.arguments
@@ -76,7 +77,7 @@ for run in 1...runs {
     let clock = ContinuousClock()
     let start = clock.now
     let cpuStart = threadCPUSeconds()
-    let files = try ArchiveFile.encode(jobID: 1, batch: batch, source: source)
+    let files = try ArchiveFile.encode(lease: JobLease(jobID: 1, attempt: 1), batch: batch, source: source)
     let cpu = threadCPUSeconds() - cpuStart
     let elapsed = clock.now - start
     precondition(files.count == 1 && files[0].date == date, "the bench rows lie on one UTC date")
@@ -102,19 +103,14 @@ try Data(bytes).write(to: ours)
 try pythonScript.write(to: script, atomically: true, encoding: .utf8)
 
 let python = ProcessInfo.processInfo.environment["GS_PYTHON"] ?? "python3"
-let process = Process()
-process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-process.arguments = [python, script.path, String(meters), String(slotsPerDay), ours.path, theirs.path]
-let pipe = Pipe()
-process.standardOutput = pipe
-try process.run()
-let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-process.waitUntilExit()
+// The shared runner (GreenStreamTesting): drains both pipes, waits through terminationHandler.
+let result = try ChildProcess.run(python, [script.path, String(meters), String(slotsPerDay), ours.path, theirs.path])
+let output = result.stdoutText
 let fields = output.split(separator: " ").map(String.init)
-guard process.terminationStatus == 0, fields.count == 4, let pyarrowSize = Double(fields[0]),
+guard result.status == 0, fields.count == 4, let pyarrowSize = Double(fields[0]),
     let pyarrowSeconds = Double(fields[1])
 else {
-    print("pyarrow comparison failed (\(python) needs pyarrow; set GS_PYTHON): \(output)")
+    print("pyarrow comparison failed (\(python) needs pyarrow; set GS_PYTHON): \(output)\(result.stderrText)")
     exit(1)
 }
 print(

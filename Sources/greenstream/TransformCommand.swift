@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GreenStreamCore
+import GreenStreamFiles
 
 /// `greenstream transform FILE… --out DIR`: runs T1, T2 and the features locally.
 struct TransformCommand: ParsableCommand {
@@ -67,8 +68,10 @@ struct TransformCommand: ParsableCommand {
         var failures = 0
         for (index, path) in files.enumerated() {
             do {
-                let (output, archiveFiles) = try OutputWriter.transform(
-                    path: path, with: transformer, outDir: out, format: format, jobID: Int64(index + 1))
+                // Each input is job <position>, attempt 1: the CLI runs every job once.
+                let (output, archiveFiles) = try TransformOutputWriter.transform(
+                    path: path, with: transformer, outDir: out, format: format,
+                    lease: JobLease(jobID: Int64(index + 1), attempt: 1))
                 print("\(path): \(output.summary)")
                 for file in archiveFiles { print("\(path): wrote \(file)") }
             } catch let failure as FileFailure {

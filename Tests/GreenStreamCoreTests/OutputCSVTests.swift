@@ -26,7 +26,7 @@ struct OutputCSVTests {
         #expect(text == """
             line,reason,meter_id,timestamp,reading_value,unit
             2,invalid_value,1,2024-01-01T00:00:00Z,"1,5",kW
-            3,malformed_row,x,,,
+            3,malformed_row,x,2024-01-01T00:00:00Z,1,kW
             4,invalid_meter_id,"a""b",t,v,u
 
             """)

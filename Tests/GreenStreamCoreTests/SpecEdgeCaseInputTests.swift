@@ -54,11 +54,13 @@ struct SpecEdgeCaseInputTests {
             "1 \"x\",2024-01-01T00:00:00Z,1,kW",
             "1,2024-01-01T00:15:00Z,3,kW"))
         #expect(rejectSummary(out) == ["2:malformed_row", "3:malformed_row"])
-        // Fields after the quoting error are empty (docs/DECISIONS.md); the texts are trimmed.
-        #expect(out.rejects[0].unit == "")
+        // Fields after the quoting error are read on (R-IN-5); the texts are trimmed, and the
+        // broken field keeps the text before its stray quote (docs/DECISIONS.md).
+        #expect(out.rejects[0].readingValue == "1")
+        #expect(out.rejects[0].unit == "kW")
         #expect(out.rejects[0].timestamp == "2024-01-01T00:00:00Z")
         #expect(out.rejects[1].meterID == "1")
-        #expect(out.rejects[1].timestamp == "")
+        #expect(out.rejects[1].timestamp == "2024-01-01T00:00:00Z")
         #expect(readings(out) == [Out(meter: 1, ts: "2024-01-01T00:15:00Z", kw: 3, quality: .measured)])
     }
 
@@ -210,11 +212,14 @@ struct SpecEdgeCaseInputTests {
         #expect(rejectSummary(out) == ["3:invalid_meter_id"])
     }
 
-    @Test("R-IN-2 R-IN-5 a header with a quoting error is matched on the names read before it")
+    @Test("R-IN-2 R-IN-5 a header field with a quoting error names no column; the others match")
     func headerWithQuotingError() throws {
-        let out = try transform("meter_id,timestamp,reading_value,unit\"x\n1,2024-01-01T00:00:00Z,1,kW\n")
+        let out = try transform("meter_id,timestamp,reading_value,unit,note\"x\n1,2024-01-01T00:00:00Z,1,kW,\n")
         #expect(out.rejects.isEmpty)
         #expect(out.readings.kw == [1])
+        #expect(throws: FileFailure.missingColumn("unit")) {
+            try Transformer().transform(Array("meter_id,timestamp,reading_value,unit\"x\n1,2024-01-01T00:00:00Z,1,kW\n".utf8))
+        }
         #expect(throws: FileFailure.missingColumn("unit")) {
             try Transformer().transform(Array("meter_id,timestamp,reading_value,\"unit\n1,2024-01-01T00:00:00Z,1,kW\n".utf8))
         }

@@ -1,5 +1,6 @@
 import GreenStreamCore
 import GreenStreamRPC
+import GreenStreamTesting
 import NNG
 import Testing
 
@@ -55,6 +56,33 @@ struct ResultPartsTests {
         }
         guard case .success(let original) = whole.outcome else { return }
         #expect(result == original)
+    }
+
+    @Test("R-IN-5 R-J-5 a 200 MiB file with one unterminated quote: its result splits into parts under 64 MiB")
+    func hugeRejectFitsTheMessageLimit() throws {
+        let output = try Transformer().transform(HugeCSV.unterminatedQuoteNearTop(totalBytes: 200 << 20))
+        #expect(output.rejects.map(\.reason) == [.malformedRow])
+        let success = JobSuccess(
+            counts: RowCounts(
+                rowsRead: UInt64(output.dataRowCount), measuredRows: UInt64(output.measuredCount),
+                interpolatedRows: UInt64(output.interpolatedRowCount), rejectedRows: UInt64(output.rejects.count),
+                synthesisedSlots: UInt64(output.interpolatedCount - output.interpolatedRowCount)),
+            rejectCounts: output.rejectCounts.mapValues(UInt64.init), rejects: output.rejects,
+            readings: output.readings, archiveFiles: [])
+        let whole = ReportResultRequest(workerID: "w", job: JobLease(jobID: 3, attempt: 1), outcome: .success(success))
+        let limit = ReplyServerOptions.defaultMaxMessageBytes
+        let parts = ResultParts.split(whole, maxPartBytes: limit)
+        let codec = WireCodec()
+        for part in parts {
+            let header = RequestHeader(
+                requestID: RPCClient.newRequestID(), clusterToken: String(repeating: "k", count: 64), clientID: "w")
+            let bytes = try codec.encode(RPCRequest(header: header, body: .reportResult(part)))
+            #expect(bytes.count <= limit, "part \(part.part) packs to \(bytes.count) bytes")
+        }
+        var assembler = ResultAssembler(first: parts[0])
+        var result: JobSuccess?
+        for part in parts { result = try assembler.add(part) }
+        #expect(result == success)
     }
 
     @Test("A result that fits, and a failure, stay one request")

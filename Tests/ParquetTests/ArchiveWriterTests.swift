@@ -36,19 +36,19 @@ final class ArchiveWriterTests {
         // Job 1 spans two UTC dates (22:00 on the 10th to 01:45 on the 11th); job 2 one date.
         let job1 = Self.batch(meters: 3, slots: 16, start: Self.march10 + 22 * Self.hour)
         let job2 = Self.batch(meters: 2, slots: 8, start: Self.march10 + 12 * Self.hour, kwOffset: 0.5)
-        let staged = try archive.stage(jobID: 1, batch: job1, source: ArchiveSource(fileName: "a.csv", sha256: digest))
-        try archive.stage(jobID: 2, batch: job2, source: ArchiveSource(fileName: "b.csv", sha256: digest))
+        let staged = try archive.stage(lease: L(1), batch: job1, source: ArchiveSource(fileName: "a.csv", sha256: digest))
+        try archive.stage(lease: L(2), batch: job2, source: ArchiveSource(fileName: "b.csv", sha256: digest))
         #expect(staged.dates.map(\.description) == ["2024-03-10", "2024-03-11"])
         #expect(
             try DurableFilesProbe.files(under: archive.layout.readingsDirectory).isEmpty,
             "nothing visible before publish")
-        #expect(try archive.stagedJobIDs() == [1, 2])
+        #expect(try archive.stagedAttempts() == [L(1), L(2)])
 
-        #expect(try archive.publish(jobID: 1) == staged.publishedFiles)
-        try archive.publish(jobID: 2)
-        try archive.finalize(jobID: 1)
-        try archive.finalize(jobID: 2)
-        #expect(try archive.stagedJobIDs() == [])
+        #expect(try archive.publish(L(1)) == staged.publishedFiles)
+        try archive.publish(L(2))
+        try archive.finalize(L(1))
+        try archive.finalize(L(2))
+        #expect(try archive.stagedAttempts() == [])
         #expect(
             try DurableFilesProbe.files(under: archive.layout.readingsDirectory) == [
                 "date=2024-03-10/part-1.parquet", "date=2024-03-10/part-2.parquet", "date=2024-03-11/part-1.parquet",
@@ -65,6 +65,7 @@ final class ArchiveWriterTests {
         #expect(footer.metadataValue(forKey: ArchiveSchema.jobIDKey) == "1")
         #expect(footer.metadataValue(forKey: ArchiveSchema.sourceFileKey) == "a.csv")
         #expect(footer.metadataValue(forKey: ArchiveSchema.sourceSHA256Key) == digest)
+        #expect(footer.metadataValue(forKey: ArchiveSchema.attemptKey) == "1")
         for chunk in footer.rowGroups.flatMap(\.columns) {
             #expect(chunk.metaData?.codec == .snappy)
             #expect(chunk.metaData?.statistics?.nullCount == 0 && chunk.metaData?.statistics?.minValue != nil)
@@ -98,23 +99,23 @@ final class ArchiveWriterTests {
         let archive = ArchiveWriter(dataDirectory: directory.path)
         let source = try ArchiveSource(fileName: "a.csv", sha256: digest)
         let first = Self.batch(meters: 2, slots: 4, start: Self.march10)
-        try archive.stage(jobID: 7, batch: first, source: source)
-        try archive.stage(jobID: 7, batch: first, source: source)
-        let paths = try archive.publish(jobID: 7)
-        #expect(try archive.publish(jobID: 7) == paths, "publish repeats after a crash")
+        try archive.stage(lease: L(7), batch: first, source: source)
+        try archive.stage(lease: L(7), batch: first, source: source)
+        let paths = try archive.publish(L(7))
+        #expect(try archive.publish(L(7)) == paths, "publish repeats after a crash")
 
-        // The commit did not happen: restart undoes the job, published files included.
-        try archive.discard(jobID: 7)
-        try archive.discard(jobID: 7)
+        // The commit did not happen: restart undoes the attempt, published files included.
+        try archive.discard(L(7))
+        try archive.discard(L(7))
         #expect(try DurableFilesProbe.files(under: archive.layout.readingsDirectory).isEmpty)
-        #expect(throws: ArchiveError.notStaged(jobID: 7)) { try archive.publish(jobID: 7) }
+        #expect(throws: ArchiveError.notStaged(L(7))) { try archive.publish(L(7)) }
 
-        // The retry writes the same path with the new content.
+        // The retry (attempt 2) writes the same path with the new content.
         let second = Self.batch(meters: 3, slots: 4, start: Self.march10)
-        try archive.stage(jobID: 7, batch: second, source: source)
-        #expect(try archive.publish(jobID: 7) == paths)
-        try archive.finalize(jobID: 7)
-        try archive.finalize(jobID: 7)
+        try archive.stage(lease: L(7, 2), batch: second, source: source)
+        #expect(try archive.publish(L(7, 2)) == paths)
+        try archive.finalize(L(7, 2))
+        try archive.finalize(L(7, 2))
         #expect(try ParquetFooterReader.read(path: paths[0]).numRows == Int64(second.count))
     }
 
@@ -122,41 +123,47 @@ final class ArchiveWriterTests {
         let archive = ArchiveWriter(dataDirectory: directory.path)
         let twoDays = Self.batch(meters: 1, slots: 8, start: Self.march10 + 23 * Self.hour)
         let staged = try archive.stage(
-            jobID: 3, batch: twoDays, source: ArchiveSource(fileName: "x.csv", sha256: digest))
+            lease: L(3), batch: twoDays, source: ArchiveSource(fileName: "x.csv", sha256: digest))
         // Simulate a crash after the first of two renames.
         try FileManager.default.createDirectory(
             atPath: archive.layout.partitionDirectory(staged.dates[0]), withIntermediateDirectories: true)
         try FileManager.default.moveItem(
-            atPath: archive.layout.stagedFile(jobID: 3, date: staged.dates[0]), toPath: staged.publishedFiles[0])
-        #expect(try archive.publish(jobID: 3) == staged.publishedFiles)
+            atPath: archive.layout.stagedFile(L(3), date: staged.dates[0]), toPath: staged.publishedFiles[0])
+        #expect(try archive.publish(L(3)) == staged.publishedFiles)
         #expect(staged.publishedFiles.allSatisfy { FileManager.default.fileExists(atPath: $0) })
-        try archive.discard(jobID: 3)
+        try archive.discard(L(3))
         #expect(staged.publishedFiles.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
-        #expect(try archive.stagedJobIDs() == [])
+        #expect(try archive.stagedAttempts() == [])
     }
 
     @Test func emptyBatchStagesNoFiles() throws {
         let archive = ArchiveWriter(dataDirectory: directory.path)
         let staged = try archive.stage(
-            jobID: 4, batch: ReadingBatch(), source: ArchiveSource(fileName: "e.csv", sha256: digest))
+            lease: L(4), batch: ReadingBatch(), source: ArchiveSource(fileName: "e.csv", sha256: digest))
         #expect(staged.dates.isEmpty)
-        #expect(try archive.publish(jobID: 4) == [])
+        #expect(try archive.publish(L(4)) == [])
     }
 
     @Test func badJobIdsDigestsAndTimestampsAreTypedErrors() throws {
         let archive = ArchiveWriter(dataDirectory: directory.path)
         let source = try ArchiveSource(fileName: "a.csv", sha256: digest)
-        #expect(throws: ArchiveError.invalidJobID(0)) {
-            try archive.stage(jobID: 0, batch: ReadingBatch(), source: source)
+        #expect(throws: ArchiveError.invalidLease(L(0))) {
+            try archive.stage(lease: L(0), batch: ReadingBatch(), source: source)
+        }
+        #expect(throws: ArchiveError.invalidLease(L(1, 0))) {
+            try archive.stage(lease: L(1, 0), batch: ReadingBatch(), source: source)
         }
         #expect(throws: ArchiveError.invalidSourceDigest("ABC")) { try ArchiveSource(fileName: "a", sha256: "ABC") }
         var far = ReadingBatch()
         far.append(meterID: 1, ts: Int64.max, kw: 1, quality: .measured, hourOfDay: 0, isPeakWindow: false)
         #expect(throws: ArchiveError.timestampOutOfRange(row: 0, microseconds: Int64.max)) {
-            try archive.stage(jobID: 1, batch: far, source: source)
+            try archive.stage(lease: L(1), batch: far, source: source)
         }
     }
 }
+
+/// A lease for tests: attempt 1 unless told.
+func L(_ job: Int64, _ attempt: Int32 = 1) -> JobLease { JobLease(jobID: job, attempt: attempt) }
 
 /// Lists files below a directory, relative and sorted, to check what a dataset reader would see.
 enum DurableFilesProbe {
@@ -187,13 +194,18 @@ final class ArchiveFileTests {
         let source = try ArchiveSource(fileName: "w.csv", sha256: String(repeating: "0", count: 64))
         let batch = ArchiveWriterTests.batch(
             meters: 2, slots: 12, start: ArchiveWriterTests.march10 + 22 * ArchiveWriterTests.hour)
-        let files = try ArchiveFile.encode(jobID: 9, batch: batch, source: source)
+        let files = try ArchiveFile.encode(lease: L(9), batch: batch, source: source)
         #expect(files.map(\.date.description) == ["2024-03-10", "2024-03-11"])
         #expect(files.map(\.rowCount).reduce(0, +) == batch.count)
-        let staged = try archive.stage(jobID: 9, files: files)
+        let staged = try archive.stage(lease: L(9), files: files)
         #expect(staged.rowCount == batch.count)
-        let paths = try archive.publish(jobID: 9)
+        let paths = try archive.publish(L(9))
         #expect(try paths.map { try ParquetFooterReader.read(path: $0).numRows } == files.map { Int64($0.rowCount) })
-        #expect(throws: ArchiveError.duplicateDate(jobID: 9)) { try archive.stage(jobID: 9, files: files + files) }
+        #expect(try paths.map { try ParquetFooterReader.readFooter(path: $0).numRows } == files.map { Int64($0.rowCount) })
+        #expect(throws: ArchiveError.duplicateDate(jobID: 9)) { try archive.stage(lease: L(9), files: files + files) }
+        // Ownership rests on the footer, so files must name the attempt they are staged for.
+        #expect(throws: ArchiveError.wrongAttempt(expected: L(9, 2), found: L(9))) {
+            try archive.stage(lease: L(9, 2), files: files)
+        }
     }
 }

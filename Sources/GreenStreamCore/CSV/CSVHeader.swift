@@ -14,11 +14,13 @@ struct CSVHeader: Equatable {
     var storeLimit: Int { max(meterID, timestamp, readingValue, unit) + 1 }
 
     /// Matches header names case-insensitively after removing `_`, `-` and spaces;
-    /// the leftmost of repeated names counts.
+    /// the leftmost of repeated names counts. A nil name (a field with a quoting error,
+    /// R-IN-5) names no column but still counts as a field.
     /// - Throws: `FileFailure.missingColumn` naming the first required column not found.
-    init(names: [String]) throws(FileFailure) {
+    init(names: [String?]) throws(FileFailure) {
         var found: [Int?] = [nil, nil, nil, nil]
         for (index, name) in names.enumerated() {
+            guard let name else { continue }
             let key = Self.normalize(name)
             if let slot = Self.requiredNames.firstIndex(of: key), found[slot] == nil {
                 found[slot] = index

@@ -4,8 +4,11 @@
 /// ends, blank lines (empty, or only spaces and tabs) skipped, quoted fields may hold
 /// commas, doubled quotes and line breaks. Every field is trimmed of spaces and tabs.
 /// A quote inside an unquoted field, or anything but a comma or line end after a
-/// closing quote, is a quoting error; the record then ends at the end of that physical
-/// line. An unterminated quoted field runs to the end of the buffer.
+/// closing quote, is a quoting error. The error does not end the record: the rest of
+/// that field, up to the next comma or line end, is skipped, and the record's remaining
+/// fields are read by the same rules, so a later field that opens a quote still runs
+/// across lines (R-IN-5 as clarified). An unterminated quoted field runs to the end of
+/// the buffer.
 ///
 /// The reader never copies: fields are byte ranges into the buffer.
 struct CSVRecordReader {
@@ -15,6 +18,9 @@ struct CSVRecordReader {
         var start: Int
         var end: Int
         var hasEscapedQuotes: Bool
+        /// The field has a quoting error (or is unterminated): its text is what was read
+        /// before the error, and in a header it names no column (R-IN-5).
+        var hasQuotingError: Bool
     }
 
     /// Fixed storage for the fields of one record, reused for every row so the hot
@@ -116,9 +122,9 @@ struct CSVRecordReader {
         let fields = record.storage.base
         let capacity = record.storage.capacity
         var fieldCount = 0
-        @inline(__always) func appendField(_ start: Int, _ end: Int, _ escaped: Bool) {
+        @inline(__always) func appendField(_ start: Int, _ end: Int, _ escaped: Bool, _ error: Bool = false) {
             if fieldCount < capacity {
-                fields[fieldCount] = Field(start: start, end: end, hasEscapedQuotes: escaped)
+                fields[fieldCount] = Field(start: start, end: end, hasEscapedQuotes: escaped, hasQuotingError: error)
             }
             fieldCount += 1
         }
@@ -152,58 +158,76 @@ struct CSVRecordReader {
                 if !closed {
                     // Unterminated: one malformed row up to the end of the buffer.
                     record.isMalformed = true
-                    appendField(start, end, escaped)
+                    appendField(start, end, escaped, true)
                     break fieldLoop
                 }
                 p += 1  // closing quote
                 // Trim inside the quotes too (R-IN-6).
                 while start < end && Self.isBlank(b[start]) { start += 1 }
                 while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
-                appendField(start, end, escaped)
-                if p >= n { break fieldLoop }
+                if p >= n {
+                    appendField(start, end, escaped)
+                    break fieldLoop
+                }
                 let c = b[p]
                 if c == Self.comma {
+                    appendField(start, end, escaped)
                     p += 1
                     continue fieldLoop
                 }
                 if c == Self.lf {
+                    appendField(start, end, escaped)
                     p += 1
                     line += 1
                     break fieldLoop
                 }
                 if c == Self.cr && p + 1 < n && b[p + 1] == Self.lf {
+                    appendField(start, end, escaped)
                     p += 2
                     line += 1
                     break fieldLoop
                 }
                 if c == Self.cr && p + 1 == n {
+                    appendField(start, end, escaped)
                     p = n
                     break fieldLoop
                 }
+                // Quoting error after the closing quote: keep the quoted text, skip the rest of
+                // the field and read on (the record does not end here).
                 record.isMalformed = true
-                p = skipToLineEnd(p, &highBits)
-                break fieldLoop
-            }
-            // Unquoted field.
-            while p < n {
-                let c = b[p]
-                if c == Self.comma || c == Self.lf { break }
-                if c == Self.quote {
-                    // Keep the text before the stray quote, trimmed like any field (R-IN-6).
-                    record.isMalformed = true
-                    end = p
-                    while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
-                    appendField(start, end, false)
-                    p = skipToLineEnd(p, &highBits)
-                    break fieldLoop
+                appendField(start, end, escaped, true)
+                p = skipToFieldEnd(p, &highBits)
+            } else {
+                // Unquoted field.
+                while p < n {
+                    let c = b[p]
+                    if c == Self.comma || c == Self.lf { break }
+                    if c == Self.quote {
+                        // Keep the text before the stray quote, trimmed like any field (R-IN-6),
+                        // skip the rest of the field and read on.
+                        record.isMalformed = true
+                        end = p
+                        while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
+                        appendField(start, end, false, true)
+                        p = skipToFieldEnd(p, &highBits)
+                        if p >= n { break fieldLoop }
+                        if b[p] == Self.comma {
+                            p += 1
+                            continue fieldLoop
+                        }
+                        p += 1  // LF
+                        line += 1
+                        break fieldLoop
+                    }
+                    highBits |= c
+                    p += 1
                 }
-                highBits |= c
-                p += 1
+                end = p
+                if (p == n || b[p] == Self.lf) && end > start && b[end - 1] == Self.cr { end -= 1 }
+                while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
+                appendField(start, end, false)
             }
-            end = p
-            if (p == n || b[p] == Self.lf) && end > start && b[end - 1] == Self.cr { end -= 1 }
-            while end > start && Self.isBlank(b[end - 1]) { end -= 1 }
-            appendField(start, end, false)
+            // The field's delimiter: a comma, a line end or the end of the buffer.
             if p >= n { break fieldLoop }
             if b[p] == Self.comma {
                 p += 1
@@ -222,16 +246,15 @@ struct CSVRecordReader {
         return true
     }
 
-    /// After a quoting error: the record ends with its physical line.
-    private mutating func skipToLineEnd(_ from: Int, _ highBits: inout UInt8) -> Int {
+    /// After a quoting error: the rest of the field, up to (not past) the next comma or LF.
+    /// Quotes here open nothing; they only belong to the broken field.
+    private func skipToFieldEnd(_ from: Int, _ highBits: inout UInt8) -> Int {
         var p = from
-        while p < bytes.count && bytes[p] != Self.lf {
-            highBits |= bytes[p]
+        while p < bytes.count {
+            let c = bytes[p]
+            if c == Self.comma || c == Self.lf { break }
+            highBits |= c
             p += 1
-        }
-        if p < bytes.count {
-            p += 1
-            line += 1
         }
         return p
     }
@@ -248,6 +271,21 @@ struct CSVRecordReader {
             i += (slice[i] == Self.quote && i + 1 < slice.count && slice[i + 1] == Self.quote) ? 2 : 1
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The text of a field cut to its first `limit` bytes in the buffer (backed up to a
+    /// UTF-8 boundary), followed by `…[truncated N bytes]` naming the bytes left out.
+    func text(of field: Field, limit: Int) -> String {
+        guard field.end - field.start > limit else { return text(of: field) }
+        var cut = field.start + max(limit, 0)
+        var back = 0
+        while back < 3 && cut > field.start && bytes[cut] & 0xC0 == 0x80 {
+            cut -= 1
+            back += 1
+        }
+        var head = field
+        head.end = cut
+        return text(of: head) + "\u{2026}[truncated \(field.end - cut) bytes]"
     }
 
     /// The raw bytes of a field (escaped quotes not collapsed).

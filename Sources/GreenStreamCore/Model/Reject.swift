@@ -17,7 +17,8 @@ public enum RejectReason: String, Sendable, CaseIterable, Comparable {
 }
 
 /// A rejected data row: where it started, why, and the raw (trimmed) field texts as read.
-/// Fields absent from a malformed row are empty.
+/// Fields absent from a malformed row are empty. The four texts together keep at most
+/// `Reject.rawTextBudget` bytes of the file; longer ones end with `…[truncated N bytes]`.
 public struct Reject: Sendable, Equatable {
     /// Physical line on which the row starts, 1-based (R-IN-1).
     public var line: Int

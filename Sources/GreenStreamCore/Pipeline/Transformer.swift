@@ -34,7 +34,12 @@ public struct Transformer: Sendable {
         var reader = CSVRecordReader(bytes: bytes, position: start)
         var record = CSVRecordReader.Record(capacity: counted.fieldCount)
         _ = reader.next(into: &record)
-        let header = try CSVHeader(names: (0..<record.storedCount).map { reader.text(of: record.field($0)) })
+        // A header field with a quoting error names no column (R-IN-5); the others match as usual.
+        let header = try CSVHeader(
+            names: (0..<record.storedCount).map { index -> String? in
+                let field = record.field(index)
+                return field.hasQuotingError ? nil : reader.text(of: field)
+            })
 
         var state = FileState(estimatedRows: bytes.count / 40)
         readRows(&reader, header: header, state: &state)
@@ -136,27 +141,6 @@ public struct Transformer: Sendable {
             if let later { state.ambiguous[state.rows.count] = later }
             state.rows.append(RowRecord(meter: meter, ts: ts, value: value, offset: offset, line: line, kind: kind))
         }
-    }
-
-    /// Reads the raw field texts of each rejected row again (rejects are rare, so this
-    /// costs little and spares keeping every row's texts).
-    private func materialize(_ pending: [PendingReject], reader: CSVRecordReader, header: CSVHeader) -> [Reject] {
-        let sorted = pending.sorted { $0.line < $1.line }
-        var out: [Reject] = []
-        out.reserveCapacity(sorted.count)
-        var record = CSVRecordReader.Record(capacity: header.storeLimit)
-        for p in sorted {
-            var again = CSVRecordReader(bytes: reader.bytes, position: Int(p.offset), line: Int(p.line))
-            _ = again.next(into: &record)
-            func text(_ index: Int) -> String {
-                index < record.storedCount ? again.text(of: record.field(index)) : ""
-            }
-            out.append(
-                Reject(
-                    line: Int(p.line), reason: p.reason, meterID: text(header.meterID),
-                    timestamp: text(header.timestamp), readingValue: text(header.readingValue), unit: text(header.unit)))
-        }
-        return out
     }
 }
 

@@ -1,0 +1,5 @@
+import ArgumentParser
+import GreenStreamFiles
+
+/// `--format csv|parquet`.
+extension OutputFormat: ExpressibleByArgument {}
