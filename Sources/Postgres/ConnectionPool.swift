@@ -54,7 +54,10 @@ public final class ConnectionPool: @unchecked Sendable {
             checksIdleConnections: true)
     }
 
-    init(url: String, maxConnections: Int, reconnectSeconds: Double, logger: Logger, checksIdleConnections: Bool) {
+    init(
+        url: String, maxConnections: Int, reconnectSeconds: Double,
+        logger: Logger = Logger(label: "greenstream.postgres"), checksIdleConnections: Bool
+    ) {
         precondition(maxConnections >= 1, "a pool needs at least one connection")
         self.checksIdleConnections = checksIdleConnections
         self.url = url

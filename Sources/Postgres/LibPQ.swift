@@ -64,8 +64,14 @@ final class PQHandle {
     /// non-blocking, so this never waits) and says whether the connection is still good. A server
     /// that went away has left a FATAL message and an end-of-file, which turn the status bad.
     func pollIdleConnection() -> Bool {
-        guard PQstatus(conn) == CONNECTION_OK, !notices.fatalSeen else { return false }
-        return PQconsumeInput(conn) == 1 && PQstatus(conn) == CONNECTION_OK && !notices.fatalSeen
+        // Read twice: a read that returns the FATAL message stops there, and the end-of-file
+        // behind it shows only on the next read. PQisBusy parses what was read, which hands an
+        // ErrorResponse that arrived while idle to the notice receiver.
+        for _ in 0..<2 {
+            guard PQstatus(conn) == CONNECTION_OK, !notices.fatalSeen, PQconsumeInput(conn) == 1 else { return false }
+            _ = PQisBusy(conn)
+        }
+        return PQstatus(conn) == CONNECTION_OK && !notices.fatalSeen
     }
 
     /// Whether the connection is outside any transaction block (not mid-transaction or aborted).

@@ -73,7 +73,16 @@ public final class StoreThreadPool: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Whether the calling thread is one of this pool's threads (thread names are not reliable
+    /// on Linux, so the pool marks its threads itself).
+    public var ownsCurrentThread: Bool {
+        (Thread.current.threadDictionary[Self.markKey] as? ObjectIdentifier) == ObjectIdentifier(self)
+    }
+
+    private static let markKey = "greenstream.StoreThreadPool"
+
     private func loop() {
+        Thread.current.threadDictionary[Self.markKey] = ObjectIdentifier(self)
         condition.lock()
         while true {
             if head < queue.count {
