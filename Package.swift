@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CPQ", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "GreenStreamStore",
-            dependencies: ["GreenStreamCore", "Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GreenStreamCore", "Postgres"],
             resources: [.copy("Migrations")]
         ),
 

@@ -38,7 +38,6 @@ public final class HotStore: Sendable {
         let shape = try BatchShape(batch)
         let interpolated = batch.quality.reduce(0) { $0 + ($1 == .interpolated ? 1 : 0) }
         let jobID = PostgresValue.int(params.lease.jobID)
-        let attempt = PostgresValue.int(Int64(params.lease.attempt))
         var runs = 0
         return try pool.withTransaction(.repeatableRead, maxAttempts: 12, retryIf: { $0.isUniqueViolation }) { c in
             runs += 1
@@ -58,7 +57,7 @@ public final class HotStore: Sendable {
                 return .fenced(currentAttempt: currentAttempt, state: state)
             }
             if let original = try succeededTwin(of: jobID, c) {
-                try markDuplicate(jobID: jobID, attempt: attempt, original: original, c)
+                try JobTransitions.markDuplicate(params.lease, original: original, c)
                 return .duplicate(of: original)
             }
             var stats = HotCommitStats(inserted: batch.count, replaced: 0, keptNewer: 0, transactionRuns: runs)
@@ -67,18 +66,9 @@ public final class HotStore: Sendable {
                 stats = try load(batch, shape: shape, rowHourStart: rowHourStart, jobID: params.lease.jobID, c)
                 stats.transactionRuns = runs
             }
-            try c.query(
-                """
-                UPDATE jobs SET state = 'succeeded', stored_rows = $2, interpolated_rows = $3, rejected_rows = $4,
-                                reject_counts = $5::jsonb, lease_expires_at = NULL, finished_at = now(), updated_at = now()
-                WHERE id = $1
-                """,
-                [
-                    jobID, .int(Int64(batch.count)), .int(Int64(interpolated)),
-                    .int(Int64(params.rejectCounts.values.reduce(0, +))),
-                    .text(RejectCounts.encode(params.rejectCounts)),
-                ])
-            try closeAttempt(jobID: jobID, attempt: attempt, outcome: "succeeded", c)
+            try JobTransitions.markSucceeded(
+                params.lease, storedRows: batch.count, interpolatedRows: interpolated,
+                rejectCounts: params.rejectCounts, c)
             return .committed(stats)
         }
     }
@@ -114,25 +104,5 @@ public final class HotStore: Sendable {
             LIMIT 1
             """, [jobID])
         return twin.isEmpty ? nil : try twin.row(0).int("id")
-    }
-
-    private func markDuplicate(jobID: PostgresValue, attempt: PostgresValue, original: Int64, _ c: PostgresConnection)
-        throws
-    {
-        try c.query(
-            """
-            UPDATE jobs SET state = 'duplicate', duplicate_of = $2, lease_expires_at = NULL,
-                            finished_at = now(), updated_at = now()
-            WHERE id = $1
-            """, [jobID, .int(original)])
-        try closeAttempt(jobID: jobID, attempt: attempt, outcome: "duplicate", c)
-    }
-
-    private func closeAttempt(jobID: PostgresValue, attempt: PostgresValue, outcome: String, _ c: PostgresConnection)
-        throws
-    {
-        try c.query(
-            "UPDATE job_attempts SET ended_at = now(), outcome = $3 WHERE job_id = $1 AND attempt = $2",
-            [jobID, attempt, .text(outcome)])
     }
 }

@@ -15,6 +15,7 @@ public struct Job: Sendable, Equatable {
     /// 1 + retries: the attempt number after which a failure quarantines.
     public var maxAttempts: Int32
     public var workerID: String?
+    /// When the running attempt's lease runs out unless a heartbeat names it; nil unless running.
     public var leaseExpiresAt: Date?
     public var nextAttemptAt: Date
     public var lastError: String?
@@ -51,10 +52,13 @@ public struct JobDetail: Sendable, Equatable {
 }
 
 extension Job {
-    /// The column list every job query selects; ``init(row:)`` reads it.
+    /// The column list every job query selects from `jobs` (unaliased); ``init(row:)`` reads it.
+    /// The lease deadline comes from the running attempt's `attempt_leases` row.
     static let columns = """
         id, state::text AS state, file_name, encode(sha256, 'hex') AS sha256, size_bytes, attempt, max_attempts,
-        worker_id, extract(epoch FROM lease_expires_at)::float8 AS lease_expires_at,
+        worker_id,
+        (SELECT extract(epoch FROM l.expires_at)::float8 FROM attempt_leases l
+         WHERE l.job_id = jobs.id AND l.attempt = jobs.attempt) AS lease_expires_at,
         extract(epoch FROM next_attempt_at)::float8 AS next_attempt_at, last_error, duplicate_of,
         reject_counts::text AS reject_counts, stored_rows, interpolated_rows, rejected_rows,
         extract(epoch FROM created_at)::float8 AS created_at, extract(epoch FROM updated_at)::float8 AS updated_at,

@@ -12,71 +12,54 @@ extension JobStore {
     ///   - kind: retryable or permanent.
     public func jobRecordFailure(_ lease: JobLease, error: String, kind: JobFailureKind) throws -> JobFailureOutcome {
         try pool.withTransaction { c in
-            let current = try c.query(
-                "SELECT attempt, max_attempts, state::text AS state FROM jobs WHERE id = $1 FOR UPDATE",
-                [.int(lease.jobID)])
-            guard !current.isEmpty else { throw StoreError.jobNotFound(lease.jobID) }
-            let row = current.row(0)
-            let attempt = Int32(try row.int("attempt"))
-            guard attempt == lease.attempt, try row.string("state") == JobState.running.rawValue else { return .fenced }
-            let budgetSpent = attempt >= Int32(try row.int("max_attempts"))
-            let outcome: JobFailureOutcome
-            if kind == .permanent || budgetSpent {
-                try c.query(
-                    """
-                    UPDATE jobs SET state = 'quarantined', last_error = $2, lease_expires_at = NULL,
-                                    finished_at = now(), updated_at = now()
-                    WHERE id = $1
-                    """, [.int(lease.jobID), .text(error)])
-                outcome = .quarantined
-            } else {
-                let delay = configuration.retryBackoff.randomDelay(attempt: Int(attempt))
-                let next = try c.query(
-                    """
-                    UPDATE jobs SET state = 'retrying', last_error = $2, lease_expires_at = NULL,
-                                    next_attempt_at = now() + make_interval(secs => $3), updated_at = now()
-                    WHERE id = $1
-                    RETURNING extract(epoch FROM next_attempt_at)::float8 AS next_attempt_at
-                    """, [.int(lease.jobID), .text(error), .double(delay)])
-                outcome = .retrying(nextAttemptAt: try next.row(0).double("next_attempt_at"))
+            guard let job = try JobTransitions.lock(jobID: lease.jobID, c) else {
+                throw StoreError.jobNotFound(lease.jobID)
             }
-            try c.query(
-                """
-                UPDATE job_attempts SET ended_at = now(), outcome = $3, error = $4
-                WHERE job_id = $1 AND attempt = $2
-                """,
-                [
-                    .int(lease.jobID), .int(Int64(lease.attempt)),
-                    .text(kind == .permanent ? "permanent_failure" : "failed"),
-                    .text(error),
-                ])
-            return outcome
+            return try JobTransitions.recordFailure(
+                lease, of: job, error: error, kind: kind, policy: configuration.retryPolicy, jitter: jitter.draw(), c)
         }
     }
 
-    /// Finds running jobs whose lease has expired and whose worker has not sent a heartbeat for
-    /// that attempt within the heartbeat timeout, and records each as a `worker_lost` failure.
-    /// A poison file that keeps killing workers thus ends quarantined with `worker_lost` (R-J-3).
+    /// Finds running attempts whose lease has expired (no heartbeat named them within the
+    /// heartbeat timeout) and records each as a `worker_lost` failure. A poison file that keeps
+    /// killing workers thus ends quarantined with `worker_lost` (R-J-3).
+    ///
+    /// The verdict "lost" is taken inside the transaction that records the failure, with the job
+    /// row and the lease row locked, so a heartbeat that lands first saves the attempt and one
+    /// that lands after finds it ended (and tells its worker so). An attempt whose job row is
+    /// locked by a transition in progress (a commit) is left alone this round.
     /// - Returns: each lost attempt with what became of its job.
     public func jobRescueLost() throws -> [(lease: JobLease, outcome: JobFailureOutcome)] {
-        let lost = try pool.withConnection { c in
-            try c.query(
-                """
-                SELECT j.id, j.attempt FROM jobs j
-                LEFT JOIN workers w ON w.id = j.worker_id
-                    AND w.current_job_id = j.id AND w.current_attempt = j.attempt
-                    AND w.last_heartbeat_at >= now() - make_interval(secs => $1)
-                WHERE j.state = 'running' AND j.lease_expires_at < now() AND w.id IS NULL
-                ORDER BY j.id
-                """, [.double(configuration.heartbeatTimeoutSeconds)])
-        }
+        // Candidates only: read without locks, decided one by one below.
+        let expired = try pool.withConnection { c in try c.query(Self.expiredLeasesSQL) }
         var results: [(JobLease, JobFailureOutcome)] = []
-        for row in lost.allRows {
-            let lease = JobLease(jobID: try row.int("id"), attempt: Int32(try row.int("attempt")))
-            results.append((lease, try jobRecordFailure(lease, error: "worker_lost", kind: .retryable)))
+        for row in expired.allRows {
+            let lease = JobLease(jobID: try row.int("job_id"), attempt: Int32(try row.int("attempt")))
+            let outcome: JobFailureOutcome? = try pool.withTransaction { c in
+                guard let job = try JobTransitions.lock(jobID: lease.jobID, skipLocked: true, c), job.isCurrent(lease)
+                else { return nil }
+                // Waits for a heartbeat in flight on this lease, then re-reads it.
+                let stillExpired = try c.query(Self.lockExpiredLeaseSQL, [.int(lease.jobID), .int(Int64(lease.attempt))])
+                guard !stillExpired.isEmpty else { return nil }
+                return try JobTransitions.recordFailure(
+                    lease, of: job, error: "worker_lost", kind: .retryable, policy: configuration.retryPolicy,
+                    jitter: jitter.draw(), c)
+            }
+            if let outcome { results.append((lease, outcome)) }
         }
         return results
     }
+
+    /// Leases past their deadline, oldest job first (by the `attempt_leases_expiry` index).
+    static let expiredLeasesSQL = """
+        SELECT job_id, attempt FROM attempt_leases WHERE expires_at < now() ORDER BY job_id, attempt
+        """
+
+    /// Locks one lease row and returns it only if it is still expired (`$1` job, `$2` attempt).
+    /// `now()` is the transaction's start, so a lease extended meanwhile never counts as expired.
+    static let lockExpiredLeaseSQL = """
+        SELECT job_id FROM attempt_leases WHERE job_id = $1 AND attempt = $2 AND expires_at < now() FOR UPDATE
+        """
 
     /// Sends a quarantined job through again (R-J-6) with a fresh budget of `1 + retries`
     /// attempts; its history is kept.

@@ -17,21 +17,11 @@ extension JobStore {
     ///   - beforeID: continue after a previous page (its ``JobPage/nextBeforeID``).
     public func jobList(state: JobState? = nil, limit: Int = 50, beforeID: Int64? = nil) throws -> JobPage {
         guard (1...10_000).contains(limit) else { throw StoreError.invalidParameter("limit must be 1…10000") }
-        // Conditions are chosen from fixed SQL fragments; every value is still a parameter.
-        var conditions: [String] = []
         var values: [PostgresValue] = [.int(Int64(limit) + 1)]
-        if let state {
-            values.append(.text(state.rawValue))
-            conditions.append("state = $\(values.count)::job_state")
-        }
-        if let beforeID {
-            values.append(.int(beforeID))
-            conditions.append("id < $\(values.count)")
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let result = try pool.withConnection { c in
-            try c.query("SELECT \(Job.columns) FROM jobs \(whereClause) ORDER BY id DESC LIMIT $1", values)
-        }
+        if let state { values.append(.text(state.rawValue)) }
+        if let beforeID { values.append(.int(beforeID)) }
+        let sql = Self.listSQL(byState: state != nil, beforeID: beforeID != nil)
+        let result = try pool.withConnection { c in try c.query(sql, values) }
         var jobs = try result.allRows.map(Job.init(row:))
         var next: Int64?
         if jobs.count > limit {
@@ -39,6 +29,21 @@ extension JobStore {
             next = jobs.last?.id
         }
         return JobPage(jobs: jobs, nextBeforeID: next)
+    }
+
+    /// The page query: `$1` the limit (+1 to see whether another page follows), then the state
+    /// (`byState`) and the key to continue below (`beforeID`) as the next parameters. Chosen from
+    /// fixed fragments; every value is a parameter.
+    static func listSQL(byState: Bool, beforeID: Bool) -> String {
+        var conditions: [String] = []
+        var next = 2
+        if byState {
+            conditions.append("state = $\(next)::job_state")
+            next += 1
+        }
+        if beforeID { conditions.append("id < $\(next)") }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ") + " "
+        return "SELECT \(Job.columns) FROM jobs \(whereClause)ORDER BY id DESC LIMIT $1"
     }
 
     /// One job with its attempt history (R-J-8), or nil when no job has this id.

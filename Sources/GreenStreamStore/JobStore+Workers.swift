@@ -7,52 +7,85 @@ public struct WorkerRecord: Sendable, Equatable {
     public var id: String
     public var firstSeenAt: Date
     public var lastHeartbeatAt: Date
-    /// The attempt it reported working on, if any.
-    public var currentLease: JobLease?
+    /// The attempts it is running (each with a live or not yet rescued lease), by job id.
+    public var runningAttempts: [JobLease]
 }
 
 extension JobStore {
-    /// Records a worker heartbeat, optionally for the attempt it is running. Touches only the
-    /// workers table: job rows are never rewritten by heartbeats (R-J-9).
-    public func workerHeartbeat(workerID: String, lease: JobLease?) throws {
+    /// Records a heartbeat from `workerID` for the attempts it is running (R-J-3). Each named
+    /// attempt that is still that worker's current, running attempt gets its lease extended by
+    /// the heartbeat timeout; the others (ended, fenced by a newer attempt, rescued, another
+    /// worker's) are returned so the worker can drop them. Touches only `workers` and
+    /// `attempt_leases`: job rows are never rewritten by heartbeats (R-J-9).
+    ///
+    /// An attempt whose lease has expired but that the rescuer has not yet failed is still
+    /// current: the heartbeat proves the worker alive, and extends it. The rescuer and a
+    /// heartbeat on the same lease take turns on its row lock, so exactly one of them wins.
+    /// - Parameters:
+    ///   - leases: the attempts the worker runs; empty for an idle worker.
+    /// - Returns: the named attempts that are no longer this worker's to run, by job id.
+    @discardableResult
+    public func workerHeartbeat(workerID: String, leases: [JobLease]) throws -> [JobLease] {
         guard !workerID.isEmpty else { throw StoreError.invalidParameter("worker id must be non-empty") }
-        try pool.withConnection { c in
+        let result = try pool.withConnection { c in
             try c.query(
-                """
-                INSERT INTO workers (id, last_heartbeat_at, current_job_id, current_attempt)
-                VALUES ($1, now(), $2, $3)
-                ON CONFLICT (id) DO UPDATE
-                SET last_heartbeat_at = now(), current_job_id = excluded.current_job_id,
-                    current_attempt = excluded.current_attempt
-                """,
+                Self.heartbeatSQL,
                 [
-                    .text(workerID), lease.map { .int($0.jobID) } ?? .null,
-                    lease.map { .int(Int64($0.attempt)) } ?? .null,
+                    .text(workerID), .int64Array(leases.map(\.jobID)), .int64Array(leases.map { Int64($0.attempt) }),
+                    .double(configuration.heartbeatTimeoutSeconds),
                 ])
         }
+        return try result.allRows.map { JobLease(jobID: try $0.int("job_id"), attempt: Int32(try $0.int("attempt"))) }
     }
 
-    /// Every known worker, most recently heard from first.
+    /// The heartbeat (`$1` worker, `$2`/`$3` job ids and attempts, `$4` lease seconds): one
+    /// statement, so the worker row, the extended leases and the answer agree. Reads `jobs`
+    /// (to refuse attempts that are no longer running) but never writes it.
+    static let heartbeatSQL = """
+        WITH worker AS (
+            INSERT INTO workers (id, last_heartbeat_at) VALUES ($1, now())
+            ON CONFLICT (id) DO UPDATE SET last_heartbeat_at = now()
+        ), named AS (
+            SELECT DISTINCT job_id, attempt FROM unnest($2::bigint[], $3::bigint[]) AS n(job_id, attempt)
+        ), extended AS (
+            UPDATE attempt_leases l
+            SET expires_at = now() + make_interval(secs => $4), last_heartbeat_at = now()
+            FROM named n, jobs j
+            WHERE l.job_id = n.job_id AND l.attempt = n.attempt AND l.worker_id = $1
+              AND j.id = l.job_id AND j.attempt = l.attempt AND j.state = 'running'
+            RETURNING l.job_id, l.attempt
+        )
+        SELECT n.job_id, n.attempt FROM named n
+        WHERE NOT EXISTS (SELECT 1 FROM extended e WHERE e.job_id = n.job_id AND e.attempt = n.attempt)
+        ORDER BY n.job_id, n.attempt
+        """
+
+    /// Every known worker with the attempts it runs, most recently heard from first.
     public func workerList() throws -> [WorkerRecord] {
         let result = try pool.withConnection { c in
             try c.query(
                 """
-                SELECT id, extract(epoch FROM first_seen_at)::float8 AS first_seen_at,
-                       extract(epoch FROM last_heartbeat_at)::float8 AS last_heartbeat_at,
-                       current_job_id, current_attempt
-                FROM workers ORDER BY last_heartbeat_at DESC, id
+                SELECT w.id, extract(epoch FROM w.first_seen_at)::float8 AS first_seen_at,
+                       extract(epoch FROM w.last_heartbeat_at)::float8 AS last_heartbeat_at,
+                       l.job_id, l.attempt
+                FROM workers w LEFT JOIN attempt_leases l ON l.worker_id = w.id
+                ORDER BY w.last_heartbeat_at DESC, w.id, l.job_id, l.attempt
                 """)
         }
-        return try result.allRows.map { row in
-            var lease: JobLease?
-            if let job = try row.optionalInt("current_job_id"), let attempt = try row.optionalInt("current_attempt") {
-                lease = JobLease(jobID: job, attempt: Int32(attempt))
+        var workers: [WorkerRecord] = []
+        for row in result.allRows {
+            let id = try row.string("id")
+            if workers.last?.id != id {
+                workers.append(
+                    WorkerRecord(
+                        id: id, firstSeenAt: Date(timeIntervalSince1970: try row.double("first_seen_at")),
+                        lastHeartbeatAt: Date(timeIntervalSince1970: try row.double("last_heartbeat_at")),
+                        runningAttempts: []))
             }
-            return WorkerRecord(
-                id: try row.string("id"),
-                firstSeenAt: Date(timeIntervalSince1970: try row.double("first_seen_at")),
-                lastHeartbeatAt: Date(timeIntervalSince1970: try row.double("last_heartbeat_at")),
-                currentLease: lease)
+            if let job = try row.optionalInt("job_id"), let attempt = try row.optionalInt("attempt") {
+                workers[workers.count - 1].runningAttempts.append(JobLease(jobID: job, attempt: Int32(attempt)))
+            }
         }
+        return workers
     }
 }

@@ -6,23 +6,23 @@ public struct JobStoreConfiguration: Sendable, Equatable {
     /// Retries after the first attempt (R-J-3): a job gets `1 + retries` attempts.
     public var retries: Int
     /// Wait before attempt n+1 after attempt n failed: exponential, full jitter, capped.
-    public var retryBackoff: Backoff
-    /// Heartbeat timeout (R-J-3): a running job whose worker has not sent a heartbeat for it
-    /// for this long, and whose lease has expired, is lost.
+    public var retryPolicy: RetryPolicy
+    /// Heartbeat timeout (R-J-3): a running attempt is lost when no heartbeat has named it for
+    /// this long (its lease, opened at claim, runs this long past the last heartbeat).
     public var heartbeatTimeoutSeconds: Double
 
     public static let defaultRetries = 3
-    public static let defaultRetryBackoff = Backoff(baseSeconds: 2, capSeconds: 300)
+    public static let defaultRetryPolicy = RetryPolicy.standard
     public static let defaultHeartbeatTimeoutSeconds = 5.0
 
     public init(
-        retries: Int = defaultRetries, retryBackoff: Backoff = defaultRetryBackoff,
+        retries: Int = defaultRetries, retryPolicy: RetryPolicy = defaultRetryPolicy,
         heartbeatTimeoutSeconds: Double = defaultHeartbeatTimeoutSeconds
     ) {
         precondition(retries >= 0, "retries must be >= 0")
         precondition(heartbeatTimeoutSeconds > 0, "heartbeat timeout must be positive")
         self.retries = retries
-        self.retryBackoff = retryBackoff
+        self.retryPolicy = retryPolicy
         self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
     }
 }
@@ -43,14 +43,23 @@ public struct JobCreateParams: Sendable, Equatable {
 /// The durable job table (SPEC §7). Methods are named entity first and each is one short
 /// transaction; every transition after an attempt checks its ``JobLease`` (R-J-4).
 ///
-/// Calls block the calling thread on PostgreSQL; the store is safe to share between threads.
+/// The synchronous methods block the calling thread on PostgreSQL; each has an `async`
+/// twin of the same name (JobStore+Async.swift) that runs it on the pool's store threads, for
+/// callers in Swift concurrency. The store is safe to share between threads.
 public final class JobStore: Sendable {
     public let pool: ConnectionPool
     public let configuration: JobStoreConfiguration
+    /// The jitter draw of the retry policy.
+    let jitter: JitterSource
 
-    public init(pool: ConnectionPool, configuration: JobStoreConfiguration = JobStoreConfiguration()) {
+    /// - Parameter jitter: where retry waits draw their jitter; `.system` except in tests.
+    public init(
+        pool: ConnectionPool, configuration: JobStoreConfiguration = JobStoreConfiguration(),
+        jitter: JitterSource = .system
+    ) {
         self.pool = pool
         self.configuration = configuration
+        self.jitter = jitter
     }
 
     /// Creates the job for a landed file, idempotently.
@@ -94,39 +103,45 @@ public final class JobStore: Sendable {
 
     /// Claims the runnable job that is due first (pending, or retrying past its backoff) for
     /// `workerID`, starting its next attempt: the attempt number grows by one, a history row
-    /// opens (R-J-8) and the lease runs for the heartbeat timeout. `SKIP LOCKED` lets several
-    /// dispatchers claim at once without waiting on each other.
+    /// opens (R-J-8) and the attempt's own lease runs for the heartbeat timeout. A worker may
+    /// hold several attempts at once; each lives by the heartbeats that name it. `SKIP LOCKED`
+    /// lets several dispatchers claim at once without waiting on each other.
     /// - Returns: the claimed job (its ``Job/lease`` is the fencing token), or nil when none is due.
     public func jobClaimNext(workerID: String) throws -> Job? {
         guard !workerID.isEmpty else { throw StoreError.invalidParameter("worker id must be non-empty") }
-        let result = try pool.withConnection { c in
-            try c.query(
-                """
-                WITH next AS (
-                    SELECT id AS claim_id FROM jobs
-                    WHERE state IN ('pending', 'retrying') AND next_attempt_at <= now()
-                    ORDER BY next_attempt_at, id
-                    LIMIT 1
-                    FOR UPDATE SKIP LOCKED
-                ), claimed AS (
-                    UPDATE jobs
-                    SET state = 'running', attempt = attempt + 1, worker_id = $1,
-                        lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
-                    FROM next WHERE id = next.claim_id
-                    RETURNING \(Job.columns)
-                ), started AS (
-                    INSERT INTO job_attempts (job_id, attempt, worker_id)
-                    SELECT id, attempt, $1 FROM claimed
-                ), worker AS (
-                    INSERT INTO workers (id, last_heartbeat_at, current_job_id, current_attempt)
-                    SELECT $1, now(), id, attempt FROM claimed
-                    ON CONFLICT (id) DO UPDATE
-                    SET last_heartbeat_at = now(), current_job_id = excluded.current_job_id,
-                        current_attempt = excluded.current_attempt
-                )
-                SELECT * FROM claimed
-                """, [.text(workerID), .double(configuration.heartbeatTimeoutSeconds)])
+        return try pool.withTransaction { c in
+            let claimed = try c.query(Self.claimSQL, [.text(workerID), .double(configuration.heartbeatTimeoutSeconds)])
+            guard !claimed.isEmpty else { return nil }
+            let job = try c.query("SELECT \(Job.columns) FROM jobs WHERE id = $1", [.int(try claimed.row(0).int("id"))])
+            return try Job(row: job.row(0))
         }
-        return try result.isEmpty ? nil : Job(row: result.row(0))
     }
+
+    /// The claim (`$1` worker id, `$2` lease seconds): picks the due job by the `jobs_runnable`
+    /// index, starts its attempt, opens the history row and the lease, and records the worker.
+    static let claimSQL = """
+        WITH next AS (
+            SELECT id AS claim_id FROM jobs
+            WHERE state IN ('pending', 'retrying') AND next_attempt_at <= now()
+            ORDER BY next_attempt_at, id
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+        ), claimed AS (
+            UPDATE jobs
+            SET state = 'running', attempt = attempt + 1, worker_id = $1, updated_at = now()
+            FROM next WHERE id = next.claim_id
+            RETURNING id, attempt
+        ), started AS (
+            INSERT INTO job_attempts (job_id, attempt, worker_id)
+            SELECT id, attempt, $1 FROM claimed
+        ), leased AS (
+            INSERT INTO attempt_leases (job_id, attempt, worker_id, expires_at)
+            SELECT id, attempt, $1, now() + make_interval(secs => $2) FROM claimed
+        ), worker AS (
+            INSERT INTO workers (id, last_heartbeat_at)
+            SELECT $1, now() FROM claimed
+            ON CONFLICT (id) DO UPDATE SET last_heartbeat_at = now()
+        )
+        SELECT id FROM claimed
+        """
 }

@@ -1,11 +1,18 @@
 import Foundation
 import Logging
 
-/// A small blocking pool of ``PostgresConnection``s to one server.
+/// A small pool of ``PostgresConnection``s to one server.
 ///
 /// Connections are opened lazily up to `maxConnections`; callers beyond that wait. A connection
 /// that broke while lent out (server restart, terminated backend) is dropped on return, and the
-/// next caller gets a fresh one, opened with backoff for up to `reconnectSeconds`.
+/// next caller gets a fresh one, opened with backoff for up to `reconnectSeconds`. An idle
+/// connection whose server went away meanwhile is noticed before it is lent (see
+/// ``PostgresConnection/isAliveWhenIdle``), so a restart costs no caller an error.
+///
+/// The synchronous entry points block the calling thread. The `async` ones run the same work
+/// on ``threads``, the pool's own dedicated threads (one per connection), so callers in Swift
+/// concurrency never block a cooperative thread, not even while waiting for a free connection
+/// or sleeping between reconnect attempts.
 public final class ConnectionPool: @unchecked Sendable {
     /// The server URL every connection uses.
     public let url: String
@@ -14,25 +21,53 @@ public final class ConnectionPool: @unchecked Sendable {
     /// How long opening a connection keeps retrying while the server is down.
     public let reconnectSeconds: Double
 
+    /// The threads the `async` entry points (here, in JobStore and in HotStore) run on.
+    public let threads: StoreThreadPool
+
     private let condition = NSCondition()
     private var idle: [PostgresConnection] = []
     private var open = 0
+    private var failedConnects = 0
     private let logger: Logger
+    /// Test seam: off, idle connections are lent without the liveness check, so a test can reach
+    /// the BEGIN retry of ``withTransaction(_:maxAttempts:retryIf:_:)`` deterministically.
+    let checksIdleConnections: Bool
+
+    /// Connect tries that failed and were retried (server down or starting), since the pool
+    /// began: a restart shows here, and tests use it as the signal that the pool is waiting.
+    public var failedConnectAttempts: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return failedConnects
+    }
 
     /// - Parameters:
     ///   - url: a `postgresql://` URL.
     ///   - maxConnections: at least 1.
     ///   - reconnectSeconds: retry budget for opening a connection.
-    public init(
+    public convenience init(
         url: String, maxConnections: Int = 4, reconnectSeconds: Double = 30,
         logger: Logger = Logger(label: "greenstream.postgres")
     ) {
+        self.init(
+            url: url, maxConnections: maxConnections, reconnectSeconds: reconnectSeconds, logger: logger,
+            checksIdleConnections: true)
+    }
+
+    init(
+        url: String, maxConnections: Int, reconnectSeconds: Double,
+        logger: Logger = Logger(label: "greenstream.postgres"), checksIdleConnections: Bool
+    ) {
         precondition(maxConnections >= 1, "a pool needs at least one connection")
+        self.checksIdleConnections = checksIdleConnections
         self.url = url
         self.maxConnections = maxConnections
         self.reconnectSeconds = reconnectSeconds
         self.logger = logger
+        self.threads = StoreThreadPool(threadCount: maxConnections, name: "greenstream.postgres")
     }
+
+    deinit { threads.shutdown() }
 
     /// Lends a connection to `body` and takes it back afterwards.
     @discardableResult
@@ -53,14 +88,45 @@ public final class ConnectionPool: @unchecked Sendable {
         _ body: (PostgresConnection) throws -> T
     ) throws -> T {
         var attempt = 0
+        var beginRetried = false
         while true {
             attempt += 1
             do {
-                return try withConnection { try $0.transaction(isolation, body) }
+                return try withConnection { try $0.transactionReportingBegin(isolation, body) }
+            } catch let failed as PostgresConnection.BeginFailed {
+                // BEGIN did nothing, so running the whole transaction on a fresh connection is
+                // safe; the broken one was dropped on return. Once only: a server that keeps
+                // failing BEGIN is down, and that is the caller's error to see.
+                guard failed.underlying.isConnectionFailure, !beginRetried else { throw failed.underlying }
+                beginRetried = true
+                attempt -= 1
+                logger.info("BEGIN failed on a broken connection; retrying on a fresh one")
             } catch let error as PostgresError where (error.isTransient || retryIf(error)) && attempt < maxAttempts {
                 logger.debug("retrying transaction", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 Thread.sleep(forTimeInterval: Backoff.transactionRetry.randomDelay(attempt: attempt))
             }
+        }
+    }
+
+    /// ``withConnection(_:)`` run on one of ``threads``: the calling task waits without holding
+    /// a thread of the cooperative pool.
+    @discardableResult
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws
+        -> T
+    {
+        try await threads.run { try self.withConnection(body) }
+    }
+
+    /// ``withTransaction(_:maxAttempts:retryIf:_:)`` run on one of ``threads``; the backoff
+    /// between re-runs sleeps a store thread, not the caller's.
+    @discardableResult
+    public func withTransaction<T: Sendable>(
+        _ isolation: PostgresConnection.IsolationLevel = .readCommitted, maxAttempts: Int = 8,
+        retryIf: @escaping @Sendable (PostgresError) -> Bool = { _ in false },
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
+        try await threads.run {
+            try self.withTransaction(isolation, maxAttempts: maxAttempts, retryIf: retryIf, body)
         }
     }
 
@@ -76,18 +142,22 @@ public final class ConnectionPool: @unchecked Sendable {
         condition.lock()
         while true {
             if let connection = idle.popLast() {
-                if connection.isUsable {
+                // A server restart kills idle connections without their owner noticing; lending
+                // one out would fail its borrower's first statement, costing a job an attempt.
+                if checksIdleConnections ? connection.isAliveWhenIdle : connection.isUsable {
                     condition.unlock()
                     return connection
                 }
                 open -= 1
+                logger.info("dropping an idle PostgreSQL connection whose server went away")
                 continue
             }
             if open < maxConnections {
                 open += 1
                 condition.unlock()
                 do {
-                    return try PostgresConnection.connect(url: url, retryForSeconds: reconnectSeconds)
+                    return try PostgresConnection.connect(
+                        url: url, retryForSeconds: reconnectSeconds, backoff: .reconnect, onRetry: countFailedConnect)
                 } catch {
                     condition.lock()
                     open -= 1
@@ -98,6 +168,12 @@ public final class ConnectionPool: @unchecked Sendable {
             }
             condition.wait()
         }
+    }
+
+    private func countFailedConnect() {
+        condition.lock()
+        failedConnects += 1
+        condition.unlock()
     }
 
     private func checkIn(_ connection: PostgresConnection) {

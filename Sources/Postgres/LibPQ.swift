@@ -8,10 +8,17 @@ import Foundation
 /// thread at a time, which the pool guarantees.
 final class PQHandle {
     private let conn: OpaquePointer
+    /// Set by the notice receiver when the server sent a FATAL error outside a query: it is
+    /// about to close the connection (shutdown, `pg_terminate_backend`).
+    private let notices = NoticeState()
 
     private init(conn: OpaquePointer) { self.conn = conn }
 
     deinit { PQfinish(conn) }
+
+    final class NoticeState {
+        var fatalSeen = false
+    }
 
     /// Defaults placed before the URL, so anything the URL says overrides them: without a
     /// connect timeout libpq waits on an unreachable host for as long as TCP does.
@@ -34,7 +41,16 @@ final class PQHandle {
         }
         let handle = PQHandle(conn: conn)
         // Server NOTICEs (e.g. "relation already exists, skipping") would otherwise go to stderr.
-        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+        // An ErrorResponse that arrives while the connection is idle also lands here (libpq
+        // treats it as a notice); a FATAL one means the backend is going away.
+        PQsetNoticeReceiver(
+            conn,
+            { arg, result in
+                guard let arg, let result, let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))),
+                    String(cString: severity) == "FATAL"
+                else { return }
+                Unmanaged<NoticeState>.fromOpaque(arg).takeUnretainedValue().fatalSeen = true
+            }, Unmanaged.passUnretained(handle.notices).toOpaque())
         guard PQstatus(conn) == CONNECTION_OK else {
             throw PostgresError(kind: .connect, message: handle.lastErrorMessage, operation: "connect")
         }
@@ -43,6 +59,20 @@ final class PQHandle {
 
     /// Whether libpq still considers the connection usable.
     var isOK: Bool { PQstatus(conn) == CONNECTION_OK }
+
+    /// For an idle connection: consumes anything the server sent meanwhile (libpq sockets are
+    /// non-blocking, so this never waits) and says whether the connection is still good. A server
+    /// that went away has left a FATAL message and an end-of-file, which turn the status bad.
+    func pollIdleConnection() -> Bool {
+        // Read twice: a read that returns the FATAL message stops there, and the end-of-file
+        // behind it shows only on the next read. PQisBusy parses what was read, which hands an
+        // ErrorResponse that arrived while idle to the notice receiver.
+        for _ in 0..<2 {
+            guard PQstatus(conn) == CONNECTION_OK, !notices.fatalSeen, PQconsumeInput(conn) == 1 else { return false }
+            _ = PQisBusy(conn)
+        }
+        return PQstatus(conn) == CONNECTION_OK && !notices.fatalSeen
+    }
 
     /// Whether the connection is outside any transaction block (not mid-transaction or aborted).
     var isIdleOutsideTransaction: Bool { PQtransactionStatus(conn) == PQTRANS_IDLE }

@@ -21,14 +21,22 @@ public final class PostgresConnection {
         self.url = url
     }
 
-    /// Opens a connection, retrying with ``Backoff/reconnect`` while the server is unreachable or
-    /// starting up. Failures that waiting cannot fix (authentication, an unknown database or
-    /// role, a malformed URL) are thrown at once.
+    /// Opens a connection, retrying with a jittered backoff (50 ms doubling to 2 s) while the
+    /// server is unreachable or starting up. Failures that waiting cannot fix (authentication, an
+    /// unknown database or role, a malformed URL) are thrown at once.
+    ///
+    /// Blocks the calling thread, sleeping between tries: call it from a store thread
+    /// (``ConnectionPool`` does), never from a Swift concurrency task.
     /// - Parameters:
     ///   - url: `postgresql://user@host:port/db?…` (TCP) or with `host=/socket/dir` (Unix socket).
     ///   - retryForSeconds: how long to keep trying; 0 tries once.
     /// - Throws: ``PostgresError`` of kind `.connect` when the deadline passes.
-    public static func connect(url: String, retryForSeconds: Double = 0, backoff: Backoff = .reconnect)
+    public static func connect(url: String, retryForSeconds: Double = 0) throws(PostgresError) -> PostgresConnection {
+        try connect(url: url, retryForSeconds: retryForSeconds, backoff: .reconnect)
+    }
+
+    /// - Parameter onRetry: called after each failed try that will be retried.
+    static func connect(url: String, retryForSeconds: Double, backoff: Backoff, onRetry: () -> Void = {})
         throws(PostgresError) -> PostgresConnection
     {
         let deadline = Date().addingTimeInterval(retryForSeconds)
@@ -40,6 +48,7 @@ public final class PostgresConnection {
             } catch {
                 let wait = backoff.randomDelay(attempt: attempt)
                 if !error.mayPassByRetrying || Date().addingTimeInterval(wait) >= deadline { throw error }
+                onRetry()
                 Thread.sleep(forTimeInterval: wait)
             }
         }
@@ -50,6 +59,12 @@ public final class PostgresConnection {
 
     /// Whether the connection is usable and not inside a transaction block, i.e. fit to lend out.
     public var isReusable: Bool { handle.isOK && handle.isIdleOutsideTransaction }
+
+    /// Whether an idle connection still has a live server behind it, without a round trip:
+    /// reads whatever the server sent while the connection sat idle. A server that shut down or
+    /// terminated the backend has sent a FATAL message and closed the socket, which libpq then
+    /// reports as a broken connection. Never blocks.
+    public var isAliveWhenIdle: Bool { handle.pollIdleConnection() }
 
     /// The server process serving this connection.
     public var backendPID: Int32 { handle.backendPID }
@@ -100,7 +115,33 @@ public final class PostgresConnection {
     public func transaction<T>(_ isolation: IsolationLevel = .readCommitted, _ body: (PostgresConnection) throws -> T)
         throws -> T
     {
-        try execute(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        do {
+            return try transactionReportingBegin(isolation, body)
+        } catch let failed as BeginFailed {
+            throw failed.underlying
+        }
+    }
+
+    /// ``transaction(_:_:)``, but a failure of BEGIN itself is thrown as ``BeginFailed``.
+    func transactionReportingBegin<T>(_ isolation: IsolationLevel, _ body: (PostgresConnection) throws -> T)
+        throws -> T
+    {
+        do {
+            try execute(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        } catch {
+            // Nothing ran yet: the pool may safely run the whole transaction on a fresh connection.
+            throw BeginFailed(underlying: error)
+        }
+        return try transactionBody(body)
+    }
+
+    /// BEGIN itself failed, so the transaction had no effect. Internal: callers see the underlying
+    /// ``PostgresError``; the pool uses this to retry once on a fresh connection.
+    struct BeginFailed: Error {
+        var underlying: PostgresError
+    }
+
+    private func transactionBody<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         do {
             let value = try body(self)
             try execute(unsafeSQL: "COMMIT")

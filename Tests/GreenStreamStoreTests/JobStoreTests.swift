@@ -1,13 +1,14 @@
 import Foundation
 import GreenStreamCore
-import GreenStreamStore
 import Postgres
 import Testing
+
+@testable import GreenStreamStore
 
 @Suite struct JobStoreTests {
     /// Retries become due at once so tests can claim them again without sleeping.
     static let instantRetries = JobStoreConfiguration(
-        retries: 3, retryBackoff: Backoff(baseSeconds: 0.000_001, capSeconds: 0.000_001), heartbeatTimeoutSeconds: 5)
+        retries: 3, retryPolicy: RetryPolicy(baseSeconds: 0.000_001, capSeconds: 0.000_001), heartbeatTimeoutSeconds: 5)
 
     @Test("R-J-1 creating a job for the same landed file twice returns the same job")
     func jobCreateIsIdempotentByNameAndHash() throws {
@@ -81,23 +82,35 @@ import Testing
         #expect(try db.int("SELECT count(*) FROM job_attempts WHERE attempt = 1") == 24)
     }
 
-    @Test("R-J-3 a retryable failure waits in retrying for a jittered, capped backoff")
+    @Test("R-J-3 a retryable failure waits in retrying for the jittered, capped backoff")
     func jobRecordFailureSchedulesARetry() throws {
-        let config = JobStoreConfiguration(retries: 3, retryBackoff: Backoff(baseSeconds: 30, capSeconds: 40))
-        let db = try TestDatabase(configuration: config)
+        // A fixed jitter draw makes the wait known: 0.5 × min(40, 30 · 2^0) = 15 s.
+        let config = JobStoreConfiguration(retries: 3, retryPolicy: RetryPolicy(baseSeconds: 30, capSeconds: 40))
+        let db = try TestDatabase(configuration: config, jitter: .fixed(0.5))
         let job = try db.makeRunningJob("f.csv")
-        let before = Date().timeIntervalSince1970
         let outcome = try db.jobs.jobRecordFailure(job.lease, error: "worker error: boom", kind: .retryable)
         guard case .retrying(let next) = outcome else {
             Issue.record("expected retrying, got \(outcome)")
             return
         }
-        #expect(next >= before - 1 && next <= Date().timeIntervalSince1970 + 30 + 1)
+        // next_attempt_at and updated_at are both the failing transaction's now().
+        let waited = try db.scalar(
+            "SELECT extract(epoch FROM next_attempt_at - updated_at)::text FROM jobs WHERE id = $1", [.int(job.id)])
+        #expect(waited.flatMap(Double.init) == 15)
+        #expect(abs(next - (try db.serverNow() + 15)) < 15, "next_attempt_at is about 15 s from now")
         let shown = try #require(try db.jobs.jobShow(id: job.id))
         #expect(shown.job.state == .retrying && shown.job.lastError == "worker error: boom")
         #expect(shown.attempts.map(\.outcome) == ["failed"])
-        // Not due yet (unless the jitter drew almost zero): the claim must respect next_attempt_at.
-        if next > Date().timeIntervalSince1970 + 1 { #expect(try db.jobs.jobClaimNext(workerID: "w2") == nil) }
+        #expect(shown.job.leaseExpiresAt == nil)
+        // Not due for 15 s: the claim must respect next_attempt_at.
+        #expect(try db.jobs.jobClaimNext(workerID: "w2") == nil)
+    }
+
+    @Test(arguments: [(1, 0.0, 0.0), (1, 0.999, 0.999), (3, 0.5, 2.0), (20, 1.0, 60.0), (5000, 0.25, 15.0)])
+    func retryPolicyIsFullJitterUnderACappedExponential(attempt: Int, unit: Double, expected: Double) {
+        let policy = RetryPolicy(baseSeconds: 1, capSeconds: 60)
+        #expect(abs(policy.delay(afterAttempt: attempt, unit: unit) - expected) < 1e-9)
+        #expect(policy.ceiling(afterAttempt: attempt) == min(60, pow(2, Double(min(attempt, 64) - 1))))
     }
 
     @Test("R-J-3 a job gets 1 + retries attempts, then is quarantined with the last error")
@@ -146,12 +159,12 @@ import Testing
     @Test("R-J-3 the rescuer fails attempts whose worker stopped sending heartbeats")
     func jobRescueLostFailsSilentAttemptsOnly() throws {
         let config = JobStoreConfiguration(
-            retries: 3, retryBackoff: Backoff(baseSeconds: 1, capSeconds: 1), heartbeatTimeoutSeconds: 0.2)
+            retries: 3, retryPolicy: RetryPolicy(baseSeconds: 1, capSeconds: 1), heartbeatTimeoutSeconds: 0.2)
         let db = try TestDatabase(configuration: config)
         let silent = try db.makeRunningJob("silent.csv", worker: "ws")
         let alive = try db.makeRunningJob("alive.csv", worker: "wa")
-        Thread.sleep(forTimeInterval: 0.3)  // both leases expire
-        try db.jobs.workerHeartbeat(workerID: "wa", lease: alive.lease)
+        #expect(try waitUntil { try db.int("SELECT count(*) FROM attempt_leases WHERE expires_at < now()") == 2 })
+        #expect(try db.jobs.workerHeartbeat(workerID: "wa", leases: [alive.lease]).isEmpty)
         let rescued = try db.jobs.jobRescueLost()
         #expect(rescued.map(\.lease) == [silent.lease])
         #expect(try db.jobs.jobShow(id: silent.id)?.job.state == .retrying)
@@ -159,17 +172,20 @@ import Testing
         #expect(try db.jobs.jobShow(id: alive.id)?.job.state == .running)
     }
 
-    @Test("R-J-9 heartbeats touch the workers table, never the job row")
+    @Test("R-J-9 heartbeats touch the workers and lease tables, never the job row")
     func heartbeatsDoNotRewriteJobRows() throws {
         let db = try TestDatabase()
         let job = try db.makeRunningJob("f.csv", worker: "w1")
         let version = "SELECT xmin::text || row(j.*)::text FROM jobs j WHERE id = $1"
         let before = try db.scalar(version, [.int(job.id)])
-        for _ in 0..<3 { try db.jobs.workerHeartbeat(workerID: "w1", lease: job.lease) }
+        let leaseBefore = try #require(try db.jobs.jobShow(id: job.id)?.job.leaseExpiresAt)
+        for _ in 0..<3 { #expect(try db.jobs.workerHeartbeat(workerID: "w1", leases: [job.lease]).isEmpty) }
         #expect(try db.scalar(version, [.int(job.id)]) == before)
+        let leaseAfter = try #require(try db.jobs.jobShow(id: job.id)?.job.leaseExpiresAt)
+        #expect(leaseAfter > leaseBefore, "the heartbeat extended the attempt's lease")
         let workers = try db.jobs.workerList()
         #expect(workers.map(\.id) == ["w1"])
-        #expect(workers[0].currentLease == job.lease)
+        #expect(workers[0].runningAttempts == [job.lease])
     }
 
     @Test("R-J-6 a quarantined job can be retried with a fresh budget; others cannot")
@@ -253,17 +269,19 @@ import Testing
                 """)
             try c.execute(unsafeSQL: "ANALYZE jobs")
         }
-        func plan(_ sql: String) throws -> String {
+        // JobStore's own statements, with the parameters its methods bind.
+        func plan(_ sql: String, _ parameters: [PostgresValue]) throws -> String {
             try db.pool.withConnection { c in
-                try c.query("EXPLAIN " + sql).rows.compactMap { $0[0] }.joined(separator: "\n")
+                try c.query("EXPLAIN " + sql, parameters).rows.compactMap { $0[0] }.joined(separator: "\n")
             }
         }
-        let list = try plan("SELECT id FROM jobs WHERE state = 'quarantined' AND id < 50000 ORDER BY id DESC LIMIT 50")
+        let list = try plan(
+            JobStore.listSQL(byState: true, beforeID: true), [.int(51), .text("quarantined"), .int(50_000)])
         #expect(list.contains("jobs_state_id"), "\(list)")
-        let claim = try plan(
-            "SELECT id FROM jobs WHERE state IN ('pending', 'retrying') AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT 1"
-        )
+        let firstPage = try plan(JobStore.listSQL(byState: true, beforeID: false), [.int(51), .text("quarantined")])
+        #expect(firstPage.contains("jobs_state_id"), "\(firstPage)")
+        let claim = try plan(JobStore.claimSQL, [.text("w"), .double(5)])
         #expect(claim.contains("jobs_runnable"), "\(claim)")
-        #expect(!list.contains("Seq Scan") && !claim.contains("Seq Scan"))
+        for p in [list, firstPage, claim] { #expect(!p.contains("Seq Scan on jobs"), "\(p)") }
     }
 }

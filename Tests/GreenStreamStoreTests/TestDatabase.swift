@@ -28,9 +28,10 @@ final class TestDatabase: @unchecked Sendable {
         return url
     }
 
-    init(migrate: Bool = true, maxConnections: Int = 6, configuration: JobStoreConfiguration = JobStoreConfiguration())
-        throws
-    {
+    init(
+        migrate: Bool = true, maxConnections: Int = 6, configuration: JobStoreConfiguration = JobStoreConfiguration(),
+        jitter: JitterSource = .system
+    ) throws {
         baseURL = try Self.serverURL()
         schema = "gs_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let admin = try PostgresConnection.connect(url: baseURL)
@@ -40,7 +41,7 @@ final class TestDatabase: @unchecked Sendable {
         try admin.execute(unsafeSQL: try ddl.row(0).string("sql"))
         url = Self.url(baseURL, searchPath: schema)
         pool = ConnectionPool(url: url, maxConnections: maxConnections, reconnectSeconds: 5)
-        jobs = JobStore(pool: pool, configuration: configuration)
+        jobs = JobStore(pool: pool, configuration: configuration, jitter: jitter)
         hot = HotStore(pool: pool)
         if migrate { try pool.withConnection { try Migrator().migrate($0) } }
     }
@@ -68,6 +69,11 @@ final class TestDatabase: @unchecked Sendable {
 
     func int(_ sql: String, _ params: [PostgresValue] = []) throws -> Int64 {
         Int64(try scalar(sql, params) ?? "") ?? -1
+    }
+
+    /// The server's clock (seconds since 1970): tests measure time by it, as leases do.
+    func serverNow() throws -> Double {
+        Double(try scalar("SELECT extract(epoch FROM clock_timestamp())::float8") ?? "") ?? .nan
     }
 
     /// Creates a job for `name` (content hash derived from the name unless given) and claims it.
@@ -132,4 +138,34 @@ private final class ThreadResults<T>: @unchecked Sendable {
     var results: [Result<T, any Error>?]
     let lock = NSLock()
     init(count: Int) { results = Array(repeating: nil, count: count) }
+}
+
+/// Polls `condition` (a database state, a counter) until it holds; false if `seconds` pass first.
+/// The deadline is generous on purpose: it only bounds a hang, it is not what the test checks.
+func waitUntil(seconds: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: 0.01)
+    }
+    return try condition()
+}
+
+/// A call running on a thread of its own while the test does something else.
+final class BackgroundCall<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, any Error>?
+
+    init(_ body: @escaping @Sendable () throws -> T) {
+        Thread.detachNewThread {
+            self.result = Result { try body() }
+            self.done.signal()
+        }
+    }
+
+    /// Waits for the call to end and returns what it returned or threw.
+    func value() throws -> T {
+        done.wait()
+        return try result!.get()
+    }
 }

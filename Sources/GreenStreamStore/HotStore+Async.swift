@@ -1,0 +1,22 @@
+import Postgres
+
+/// The `async` twins of HotStore's entry points: each runs its synchronous namesake on the
+/// pool's store threads (``ConnectionPool/threads``). A commit of a million readings holds a
+/// thread for seconds; here that is a store thread, never one of the few cooperative threads
+/// that RPC handlers and heartbeats need.
+extension HotStore {
+    /// See ``commit(_:)``.
+    public func commit(_ params: HotCommitParams) async throws -> HotCommitResult {
+        try await pool.threads.run { try self.commit(params) }
+    }
+
+    /// See ``gridTimeZone()``.
+    public func gridTimeZone() async throws -> String {
+        try await pool.threads.run { try self.gridTimeZone() }
+    }
+
+    /// See ``setGridTimeZone(_:)``.
+    public func setGridTimeZone(_ zone: String) async throws {
+        try await pool.threads.run { try self.setGridTimeZone(zone) }
+    }
+}
