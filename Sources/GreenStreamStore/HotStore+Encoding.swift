@@ -20,12 +20,14 @@ extension HotStore {
 
     /// Rows for `COPY meter_hourly`: the groups in `groups`, which must not exist yet.
     static func encodeHourly(_ rollup: HourlyRollup, groups: [Int]) -> [UInt8] {
-        var buffer = BinaryCopyBuffer(reservingCapacity: groups.count * 46)
+        var buffer = BinaryCopyBuffer(reservingCapacity: groups.count * 56)
         for g in groups {
             buffer.beginRow(fieldCount: 4)
             buffer.appendInt64(rollup.meterID[g])
             buffer.appendTimestamp(unixMicros: rollup.hourStart[g])
-            buffer.appendDouble(rollup.kwDelta[g])
+            // A binary field is a 4-byte length and the type's send format, which is what
+            // appendText writes for any bytes; numeric_send's layout comes from DecimalSum.
+            buffer.appendText(utf8: rollup.kwDelta[g].numericBinary)
             buffer.appendInt32(rollup.countDelta[g])
         }
         buffer.finish()

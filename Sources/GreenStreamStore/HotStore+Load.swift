@@ -8,7 +8,8 @@ extension HotStore {
     ///    per meter; nothing comes back for fresh data) and merge them with the batch (R-H-1).
     /// 2. COPY the new instants straight into `readings` (the keyed-COPY rate); update by key the
     ///    instants a lower job id stored; leave those a higher job id stored.
-    /// 3. Apply the rollup deltas (R-H-2): update the (meter, hour) rows that exist, COPY the rest.
+    /// 3. Apply the exact rollup deltas (R-H-2, ``DecimalSum``): update the (meter, hour) rows that
+    ///    exist, COPY the rest.
     ///
     /// Everything read here comes from the REPEATABLE READ snapshot. If a concurrent commit
     /// changes it first, our update fails with a serialisation failure, or our COPY with a unique
@@ -102,25 +103,28 @@ extension HotStore {
             }
             exists[candidates[n - 1]] = true
         }
-        let update = (0..<rollup.count).filter { exists[$0] }
-        let insert = (0..<rollup.count).filter { !exists[$0] }
+        // Hours whose exact sum did not fit in 128 bits are recomputed from readings below.
+        let exact = (0..<rollup.count).filter { !rollup.kwDelta[$0].overflowed }
+        let update = exact.filter { exists[$0] }
+        let insert = exact.filter { !exists[$0] }
         if let orphan = insert.first(where: { rollup.countDelta[$0] == 0 }) {
             // A replaced reading implies a stored one in that hour, hence a rollup row.
             throw StoreError.corruptRow(
                 "no rollup row for meter \(rollup.meterID[orphan]) hour \(rollup.hourStart[orphan])")
         }
         if !update.isEmpty {
+            // numeric + numeric is exact: the stored sum stays sum(kw::numeric) over the hour.
             try c.query(
                 """
                 UPDATE meter_hourly m SET kw_sum = m.kw_sum + b.kw_delta, readings = m.readings + b.count_delta
-                FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[], $4::bigint[])
+                FROM unnest($1::bigint[], $2::timestamptz[], $3::numeric[], $4::bigint[])
                     AS b(meter_id, hour_start, kw_delta, count_delta)
                 WHERE m.meter_id = b.meter_id AND m.hour_start = b.hour_start
                 """,
                 [
                     .int64Array(update.map { rollup.meterID[$0] }),
                     .timestampArray(unixMicros: update.map { rollup.hourStart[$0] }),
-                    .doubleArray(update.map { rollup.kwDelta[$0] }),
+                    .text("{" + update.map { rollup.kwDelta[$0].literal }.joined(separator: ",") + "}"),
                     .int64Array(update.map { Int64(rollup.countDelta[$0]) }),
                 ])
         }
@@ -129,5 +133,30 @@ extension HotStore {
                 "COPY meter_hourly (meter_id, hour_start, kw_sum, readings) FROM STDIN (FORMAT binary)",
                 data: Self.encodeHourly(rollup, groups: insert))
         }
+        let recompute = (0..<rollup.count).filter { rollup.kwDelta[$0].overflowed }
+        if !recompute.isEmpty { try recomputeRollup(rollup, groups: recompute, c) }
+    }
+
+    /// Sets the rollup rows of `groups` from the readings now in their hours (the rare hours
+    /// whose client-side sum overflowed). Every grid hour lies inside [start, start + 1 h), and
+    /// `gs_hour_start` keeps out readings of a neighbouring hour in zones that shift by 30 min.
+    private func recomputeRollup(_ rollup: HourlyRollup, groups: [Int], _ c: PostgresConnection) throws {
+        try c.query(
+            """
+            INSERT INTO meter_hourly (meter_id, hour_start, kw_sum, readings)
+            SELECT g.meter_id, g.hour_start, s.kw_sum, s.n
+            FROM unnest($1::bigint[], $2::timestamptz[]) AS g(meter_id, hour_start)
+            CROSS JOIN LATERAL (
+                SELECT sum(r.kw::numeric) AS kw_sum, count(*)::integer AS n FROM readings r
+                WHERE r.meter_id = g.meter_id AND r.ts >= g.hour_start AND r.ts < g.hour_start + interval '1 hour'
+                  AND gs_hour_start(r.ts, (SELECT value FROM store_settings WHERE key = 'grid_time_zone'))
+                      = g.hour_start
+            ) s
+            ON CONFLICT (meter_id, hour_start) DO UPDATE SET kw_sum = excluded.kw_sum, readings = excluded.readings
+            """,
+            [
+                .int64Array(groups.map { rollup.meterID[$0] }),
+                .timestampArray(unixMicros: groups.map { rollup.hourStart[$0] }),
+            ])
     }
 }

@@ -1,12 +1,13 @@
 import GreenStreamCore
 
-/// A batch's change to `meter_hourly`: per (meter, grid hour) the kW sum delta (new readings
-/// add their kW, replaced ones add new − old) and the count delta (new readings only), R-H-2.
+/// A batch's change to `meter_hourly`: per (meter, grid hour) the exact kW sum delta (new
+/// readings add their `kw::numeric`, replaced ones add new − old; see ``DecimalSum``) and the
+/// count delta (new readings only), R-H-2.
 struct HourlyRollup {
     var meterID: [Int64] = []
     /// Grid-hour start, Unix µs.
     var hourStart: [Int64] = []
-    var kwDelta: [Double] = []
+    var kwDelta: [DecimalSum] = []
     var countDelta: [Int32] = []
     /// Groups whose rollup row may already exist: every group of a meter with stored readings in
     /// its range; otherwise only the meter's first and last group, because every other hour lies
@@ -24,17 +25,18 @@ struct HourlyRollup {
             var i = shape.meterStart[m]
             while i < end {
                 let hour = rowHourStart[i]
-                var sum = 0.0
+                var sum = DecimalSum()
                 var n: Int32 = 0
                 var touched = false
                 while i < end && rowHourStart[i] == hour {
                     switch plan.actions[i] {
                     case .insert:
-                        sum += batch.kw[i]
+                        sum.add(batch.kw[i])
                         n += 1
                         touched = true
                     case .replace:
-                        sum += batch.kw[i] - plan.oldKw[i]
+                        sum.add(batch.kw[i])
+                        sum.subtract(plan.oldKw[i])
                         touched = true
                     case .keep: break
                     }
