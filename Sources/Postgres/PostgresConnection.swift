@@ -103,7 +103,9 @@ public final class PostgresConnection {
         try execute(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.rawValue)")
         do {
             let value = try body(self)
-            try execute(unsafeSQL: "COMMIT")
+            // Named "commit" so that a connection lost here reads as an unknown outcome
+            // (PostgresError.isCommitOutcomeUnknown), not as a failed transaction.
+            try handle.execSimple("COMMIT", operation: "commit")
             return value
         } catch {
             if handle.isOK { _ = try? execute(unsafeSQL: "ROLLBACK") }
