@@ -34,6 +34,22 @@ extension HotStore {
         return buffer.bytes
     }
 
+    /// Rows for `COPY meter_hourly` of rewritten hours: entries `rewritten` of
+    /// ``HourlyRollup/rewritten``, with their whole new sum and count.
+    static func encodeRewrittenHourly(_ rollup: HourlyRollup, rewritten: [Int]) -> [UInt8] {
+        var buffer = BinaryCopyBuffer(reservingCapacity: rewritten.count * 56)
+        for k in rewritten {
+            let g = rollup.rewritten[k]
+            buffer.beginRow(fieldCount: 4)
+            buffer.appendInt64(rollup.meterID[g])
+            buffer.appendTimestamp(unixMicros: rollup.hourStart[g])
+            buffer.appendText(utf8: rollup.total[k].numericBinary)
+            buffer.appendInt32(rollup.totalCount[k])
+        }
+        buffer.finish()
+        return buffer.bytes
+    }
+
     @inline(__always)
     private static func appendReading(_ buffer: inout BinaryCopyBuffer, _ batch: ReadingBatch, _ i: Int) {
         buffer.appendInt64(batch.meterID[i])

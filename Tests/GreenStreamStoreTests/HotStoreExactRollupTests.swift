@@ -13,11 +13,15 @@ import Testing
     /// readings with the same exact definition: per (meter, grid hour) Σ kw::numeric and the
     /// count; load = Σ over meters of the numeric mean, as double precision. Hours come from
     /// truncating grid-zone local time (a formula independent of the store's gs_hour_start).
-    static func exactMismatches(_ db: TestDatabase, zone: String) throws -> Int64 {
-        try db.int(
+    /// With `storeHours`, hours come from the store's gs_hour_start instead: truncating local
+    /// time merges the two passes of a fall-back hour and misplaces a 30-minute DST shift's hours.
+    static func exactMismatches(_ db: TestDatabase, zone: String, storeHours: Bool = false) throws -> Int64 {
+        let hour =
+            storeHours ? "gs_hour_start(ts, $1) AT TIME ZONE $1" : "date_trunc('hour', ts AT TIME ZONE $1)"
+        return try db.int(
             """
             WITH per_meter AS (
-                SELECT date_trunc('hour', ts AT TIME ZONE $1) AS local_hour, meter_id,
+                SELECT \(hour) AS local_hour, meter_id,
                        sum(kw::numeric) AS kw_sum, count(*) AS n
                 FROM readings GROUP BY 1, 2
             ), scratch AS (
@@ -144,6 +148,74 @@ import Testing
             return e?.job != job || e?.kw != kw
         }
         #expect(wrong.isEmpty, "\(wrong.prefix(3))")
+    }
+
+    @Test(
+        "R-H-1 R-H-2 re-sent ranges, wider re-sends and late lower job ids keep readings and rollups exact (Lord Howe, 30-minute DST shifts)",
+        arguments: [1_775_260_800_000_000, 1_790_985_600_000_000] as [Int64])  // 2026-04-04 and 2026-10-03 UTC
+    func reSentRangesKeepRollupsExact(dayStart: Int64) throws {
+        let db = try TestDatabase()
+        try db.hot.setGridTimeZone("Australia/Lord_Howe")
+        var r = Random(state: UInt64(dayStart))
+        let five: Int64 = 300_000_000
+        func batch(_ meters: ClosedRange<Int64>, _ instants: [Int64]) -> ReadingBatch {
+            var b = ReadingBatch()
+            for m in meters {
+                for t in instants {
+                    b.append(meterID: m, ts: t, kw: Self.value(&r), quality: .measured, hourOfDay: 0, isPeakWindow: false)
+                }
+            }
+            return b
+        }
+        // 24 h of 5-minute readings around the DST change (15:00 / 15:30 UTC that day).
+        let day = (0..<288).map { dayStart + Int64($0) * five }
+        var expected: [String: (job: Int64, kw: Double)] = [:]
+        func commit(_ job: Job, _ b: ReadingBatch) throws -> HotCommitStats? {
+            guard case .committed(let stats) = try db.hot.commit(HotCommitParams(lease: job.lease, readings: b)) else {
+                return nil
+            }
+            for i in 0..<b.count where (expected["\(b.meterID[i])/\(b.ts[i])"]?.job ?? 0) < job.id {
+                expected["\(b.meterID[i])/\(b.ts[i])"] = (job.id, b.kw[i])
+            }
+            return stats
+        }
+        let early = try db.makeRunningJob("early.csv", worker: "w0")  // commits last, loses everywhere
+        let first = try db.makeRunningJob("first.csv")
+        let resend = try db.makeRunningJob("resend.csv")
+        let wider = try db.makeRunningJob("wider.csv")
+        #expect(try commit(first, batch(1...6, day))?.inserted == 6 * 288)
+        // A mid-day re-send of meters 1–4 (starting off the hour): every stored reading in its
+        // ranges is replaced, inner hours are rewritten whole, the edge hours adjusted.
+        let middle = Array(day[100..<230])
+        #expect(
+            try commit(resend, batch(1...4, middle))
+                == HotCommitStats(inserted: 0, replaced: 4 * 130, keptNewer: 0, transactionRuns: 1))
+        // A wider file for meters 3–8 with extra instants between the stored ones: re-sends and
+        // inserts mixed, new meters included.
+        let wide = (150..<288).flatMap { [day[$0], day[$0] + 150_000_000] }
+        #expect(
+            try commit(wider, batch(3...8, wide))
+                == HotCommitStats(inserted: 6 * 138 + 2 * 138, replaced: 4 * 138, keptNewer: 0, transactionRuns: 1))
+        // The lowest job id lands last: only instants nobody stored go in.
+        let stats = try commit(early, batch(1...8, Array(day[0..<200])))
+        // Meters 7–8 were stored by the wider file from slot 150 on.
+        #expect(stats == HotCommitStats(inserted: 2 * 150, replaced: 0, keptNewer: 6 * 200 + 2 * 50, transactionRuns: 1))
+        #expect(try Self.exactMismatches(db, zone: "Australia/Lord_Howe", storeHours: true) == 0)
+        let stored = try db.pool.withConnection { c in
+            try c.query("SELECT meter_id, gs_to_unix_micros(ts) AS us, job_id, kw FROM readings").allRows
+        }
+        #expect(stored.count == expected.count)
+        let wrong = try stored.filter { row in
+            let e = expected["\(try row.int("meter_id"))/\(try row.int("us"))"]
+            let job = try row.int("job_id")
+            let kw = try row.double("kw")
+            return e?.job != job || e?.kw != kw
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(3))")
+        // Hours start at :30 UTC under +10:30 and at :00 under +11: the day has both.
+        #expect(
+            try db.int(
+                "SELECT count(DISTINCT extract(minute FROM hour_start AT TIME ZONE 'UTC')) FROM grid_hourly") == 2)
     }
 
     @Test("R-H-2 migrating a store in place replaces drifted float sums by exact ones")
