@@ -125,6 +125,41 @@ struct DecimalSum: Equatable {
         return (units < 0, String(padded[..<split]), String(padded[split...]))
     }
 
+    /// numeric_send bytes computed with integer arithmetic; nil when rescaling overflows (the
+    /// string-based path then handles the value).
+    private var numericBinaryByArithmetic: [UInt8]? {
+        var magnitude = units.magnitude
+        var s = scale
+        if s < 0 {
+            guard let widened = Self.times10(Int128(bitPattern: magnitude), -s), widened >= 0 else { return nil }
+            magnitude = widened.magnitude
+            s = 0
+        }
+        // Align the decimal point to a base-10000 digit boundary.
+        let pad = (4 - s % 4) % 4
+        guard let aligned = Self.times10(Int128(bitPattern: magnitude), pad), aligned >= 0 else { return nil }
+        magnitude = aligned.magnitude
+        let fractionGroups = (s + pad) / 4
+        var groups: [Int16] = []  // least significant first
+        while magnitude > 0 {
+            groups.append(Int16(magnitude % 10_000))
+            magnitude /= 10_000
+        }
+        var weight = groups.count - fractionGroups - 1
+        var low = 0
+        while low < groups.count && groups[low] == 0 { low += 1 }
+        if low == groups.count { weight = 0 }
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + 2 * (groups.count - low))
+        func put(_ v: Int16) { withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) } }
+        put(Int16(groups.count - low))
+        put(Int16(weight))
+        put(units < 0 && low < groups.count ? 0x4000 : 0)
+        put(Int16(max(scale, 0)))
+        for g in groups[low...].reversed() { put(g) }
+        return out
+    }
+
     /// The value as a `numeric` literal, e.g. `-0.0000001` or `12345`.
     var literal: String {
         let p = parts
@@ -132,7 +167,10 @@ struct DecimalSum: Equatable {
     }
 
     /// The value in `numeric_send` form (base-10000 digits), for binary COPY.
-    var numericBinary: [UInt8] {
+    var numericBinary: [UInt8] { numericBinaryByArithmetic ?? numericBinaryFromDigits }
+
+    /// numeric_send bytes built from the decimal digits: the general path (any scale).
+    var numericBinaryFromDigits: [UInt8] {
         let p = parts
         func groups(_ s: String, padLeft: Bool) -> [Int16] {
             let pad = (4 - s.utf8.count % 4) % 4

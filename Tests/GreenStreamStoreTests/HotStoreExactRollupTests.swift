@@ -86,6 +86,7 @@ import Testing
             sum.add(x)
             #expect(!sum.overflowed || abs(x) > 1e38)
             guard !sum.overflowed else { continue }
+            #expect(sum.numericBinary == sum.numericBinaryFromDigits, "\(x)")
             let equal = try db.scalar("SELECT ($1::float8::numeric = $2::numeric)::text", [.double(x), .text(sum.literal)])
             #expect(equal == "true", "\(x): client \(sum.literal)")
         }
@@ -94,6 +95,7 @@ import Testing
             var sum = DecimalSum()
             values.forEach { sum.add($0) }
             guard !sum.overflowed else { continue }
+            #expect(sum.numericBinary == sum.numericBinaryFromDigits, "\(values)")
             let server = try db.scalar(
                 "SELECT (sum(v::numeric) = $2::numeric)::text FROM unnest($1::float8[]) AS v",
                 [.doubleArray(values), .text(sum.literal)])
