@@ -28,12 +28,15 @@ extension HotStore {
         }
         // A replaced reading is deleted and COPYed anew with the batch's new ones: an UPDATE
         // would write the same new tuple and index entry, but row by row and ~3× slower.
-        if replaced > 0 { try deleteReplaced(batch, shape: shape, plan: plan, jobID: jobID, expected: replaced, c) }
+        if replaced > 0 {
+            try deleteReplaced(batch, shape: shape, plan: plan, jobID: jobID, expected: replaced, c)
+        }
         if inserted + replaced > 0 {
             let pid = c.backendPID
+            let rows = (0..<batch.count).filter { plan.actions[$0] != .keep }
             try c.copyIn(
                 "COPY readings (meter_id, ts, kw, quality, hour_of_day, is_peak_window, job_id) FROM STDIN (FORMAT binary)",
-                data: Self.encodeReadings(batch, rows: (0..<batch.count).filter { plan.actions[$0] != .keep }, jobID: jobID),
+                data: Self.encodeReadings(batch, rows: rows, jobID: jobID),
                 afterChunk: afterCopyChunk.map { hook in { try hook(pid, $0) } })
         }
         try applyRollup(HourlyRollup(batch, rowHourStart: rowHourStart, shape: shape, plan: plan), c)

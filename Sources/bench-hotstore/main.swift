@@ -23,7 +23,8 @@ struct Options {
         var i = 1
         while i < arguments.count {
             guard i + 1 < arguments.count, let value = Int(arguments[i + 1]), value > 0 else {
-                throw BenchServer.Failure(description: "usage: bench-hotstore [--batches N] [--rows N] [--meters N] [--corrections N]")
+                throw BenchServer.Failure(
+                    description: "usage: bench-hotstore [--batches N] [--rows N] [--meters N] [--corrections N]")
             }
             switch arguments[i] {
             case "--batches": batches = value

@@ -87,7 +87,8 @@ import Testing
             #expect(!sum.overflowed || abs(x) > 1e38)
             guard !sum.overflowed else { continue }
             #expect(sum.numericBinary == sum.numericBinaryFromDigits, "\(x)")
-            let equal = try db.scalar("SELECT ($1::float8::numeric = $2::numeric)::text", [.double(x), .text(sum.literal)])
+            let equal = try db.scalar(
+                "SELECT ($1::float8::numeric = $2::numeric)::text", [.double(x), .text(sum.literal)])
             #expect(equal == "true", "\(x): client \(sum.literal)")
         }
         for _ in 0..<200 {
@@ -128,7 +129,8 @@ import Testing
             for key in keys.sorted() {
                 let ts: Int64 = 1_767_225_600_000_000 + (key % 1000) * 900_000_000
                 let kw = Self.value(&r)
-                batch.append(meterID: key / 1000 + 1, ts: ts, kw: kw, quality: .measured, hourOfDay: 0, isPeakWindow: false)
+                batch.append(
+                    meterID: key / 1000 + 1, ts: ts, kw: kw, quality: .measured, hourOfDay: 0, isPeakWindow: false)
                 let k = "\(key / 1000 + 1)/\(ts)"
                 if (expected[k]?.job ?? 0) < job.id { expected[k] = (job.id, kw) }
             }
@@ -153,7 +155,7 @@ import Testing
     }
 
     @Test(
-        "R-H-1 R-H-2 re-sent ranges, wider re-sends and late lower job ids keep readings and rollups exact (Lord Howe, 30-minute DST shifts)",
+        "R-H-1 R-H-2 re-sends, wider files and late lower job ids keep rollups exact (Lord Howe DST)",
         arguments: [1_775_260_800_000_000, 1_790_985_600_000_000] as [Int64])  // 2026-04-04 and 2026-10-03 UTC
     func reSentRangesKeepRollupsExact(dayStart: Int64) throws {
         let db = try TestDatabase()
@@ -164,7 +166,8 @@ import Testing
             var b = ReadingBatch()
             for m in meters {
                 for t in instants {
-                    b.append(meterID: m, ts: t, kw: Self.value(&r), quality: .measured, hourOfDay: 0, isPeakWindow: false)
+                    b.append(
+                        meterID: m, ts: t, kw: Self.value(&r), quality: .measured, hourOfDay: 0, isPeakWindow: false)
                 }
             }
             return b
@@ -201,7 +204,8 @@ import Testing
         // The lowest job id lands last: only instants nobody stored go in.
         let stats = try commit(early, batch(1...8, Array(day[0..<200])))
         // Meters 7–8 were stored by the wider file from slot 150 on.
-        #expect(stats == HotCommitStats(inserted: 2 * 150, replaced: 0, keptNewer: 6 * 200 + 2 * 50, transactionRuns: 1))
+        #expect(
+            stats == HotCommitStats(inserted: 2 * 150, replaced: 0, keptNewer: 6 * 200 + 2 * 50, transactionRuns: 1))
         #expect(try Self.exactMismatches(db, zone: "Australia/Lord_Howe", storeHours: true) == 0)
         let stored = try db.pool.withConnection { c in
             try c.query("SELECT meter_id, gs_to_unix_micros(ts) AS us, job_id, kw FROM readings").allRows
