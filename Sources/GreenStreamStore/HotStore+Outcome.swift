@@ -17,7 +17,7 @@ extension HotStore {
     ///   again later); ``StoreError/jobNotFound(_:)``.
     public func resolveCommitOutcome(lease: JobLease) throws -> HotCommitResolution {
         // Not from the pool: its idle connections may have died with the one that was committing.
-        let c = try PostgresConnection.connect(url: pool.url, retryForSeconds: pool.reconnectSeconds)
+        let c = try PostgresConnection.connect(url: resolveURL, retryForSeconds: pool.reconnectSeconds)
         return try c.transaction(.readCommitted) { c in
             try c.execute(unsafeSQL: "SET LOCAL lock_timeout = '\(Self.resolveLockTimeout)'")
             let locked = try c.query("SELECT 1 FROM jobs WHERE id = $1 FOR SHARE", [.int(lease.jobID)])

@@ -9,10 +9,13 @@ public final class HotStore: Sendable {
     public let pool: ConnectionPool
     /// Test seam: called after each COPY chunk with the backend pid and bytes sent so far.
     let afterCopyChunk: (@Sendable (_ backendPID: Int32, _ bytesSent: Int) throws -> Void)?
+    /// Where ``resolveCommitOutcome(lease:)`` connects; the pool's URL unless a test says otherwise.
+    let resolveURL: String
 
     public init(pool: ConnectionPool) {
         self.pool = pool
         self.afterCopyChunk = nil
+        self.resolveURL = pool.url
     }
 
     init(
@@ -20,6 +23,14 @@ public final class HotStore: Sendable {
     ) {
         self.pool = pool
         self.afterCopyChunk = afterCopyChunk
+        self.resolveURL = pool.url
+    }
+
+    /// Test seam: a store whose commit-outcome resolution connects to `resolveURL`.
+    init(pool: ConnectionPool, resolveURL: String) {
+        self.pool = pool
+        self.afterCopyChunk = nil
+        self.resolveURL = resolveURL
     }
 
     /// Commits one attempt's readings in one transaction (R-H-3): fence check, readings loaded by

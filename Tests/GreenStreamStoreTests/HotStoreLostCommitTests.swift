@@ -27,6 +27,8 @@ import Testing
         let applicationName = "lostcommit_" + UUID().uuidString.prefix(8).lowercased()
         let lockKey = Int64.random(in: 1...Int64(Int32.max))
         let hot: HotStore
+        /// The same store, but its resolution cannot reach the server (a closed port).
+        let cutOff: HotStore
         let control: PostgresConnection
         let archiveDirectory: String
         let archive: ArchiveWriter
@@ -40,6 +42,7 @@ import Testing
                 url: TestDatabase.url(db.baseURL, searchPath: db.schema, applicationName: name),
                 maxConnections: 2, reconnectSeconds: 5)
             hot = HotStore(pool: pool)
+            cutOff = HotStore(pool: pool, resolveURL: "postgresql://postgres@127.0.0.1:1/greenstream?connect_timeout=2")
             try db.pool.withConnection { c in
                 try c.execute(
                     unsafeSQL: """
@@ -199,6 +202,28 @@ import Testing
         #expect(try HotStoreTests.rollupMismatches(rig.db, zone: "UTC") == 0)
         let shown = try #require(try rig.db.jobs.jobShow(id: job.id))
         #expect(shown.job.state == .succeeded && shown.attempts.map(\.outcome) == ["succeeded"])
+        #expect(rig.publishedFiles() == ["date=2026-01-01/part-\(job.id).parquet"])
+        #expect(try rig.archive.stagedJobIDs().isEmpty)
+    }
+
+    @Test("R-H-3 R-J-7 a lost reply with the server out of reach is unknown; resolving later finds the commit")
+    func lostReplyWithoutTheServerIsUnknown() throws {
+        let rig = try Rig()
+        let job = try rig.db.makeRunningJob("held.csv")
+        let batch = try Self.stageAndPublish(rig, job)
+        let cutOff = rig.cutOff
+        let commit = Background { try cutOff.commit(HotCommitParams(lease: job.lease, readings: batch)) }
+        let held = try rig.waitForHeldCommit(commit)
+        #expect(Self.shutDownClientSocket(localPort: held.clientPort))
+        try rig.control.query("SELECT pg_advisory_unlock($1)", [.int(rig.lockKey)])
+        let result = commit.wait()
+        #expect((try? result.get()) == .unknown, "\(result)")
+        // The coordinator records nothing and keeps the files until the outcome is known.
+        #expect(rig.publishedFiles() == ["date=2026-01-01/part-\(job.id).parquet"])
+        let resolved = try rig.hot.resolveCommitOutcome(lease: job.lease)
+        #expect(resolved == .committed(.succeeded))
+        try rig.settleArchive(jobID: job.id, committed: resolved != .notCommitted)
+        #expect(try rig.db.int("SELECT count(*) FROM readings") == Int64(batch.count))
         #expect(rig.publishedFiles() == ["date=2026-01-01/part-\(job.id).parquet"])
         #expect(try rig.archive.stagedJobIDs().isEmpty)
     }
