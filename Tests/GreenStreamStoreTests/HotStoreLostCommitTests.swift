@@ -84,11 +84,11 @@ import Testing
         }
 
         /// The coordinator's side of R-P-1 after the commit: finalize on a commit, discard otherwise.
-        func settleArchive(jobID: Int64, committed: Bool) throws {
+        func settleArchive(lease: JobLease, committed: Bool) throws {
             if committed {
-                try archive.finalize(jobID: jobID)
+                try archive.finalize(lease)
             } else {
-                try archive.discard(jobID: jobID)
+                try archive.discard(lease)
             }
         }
 
@@ -146,8 +146,8 @@ import Testing
         let batch = makeBatch(meters: 1...20, slots: 0..<96) { meter, slot in Double(meter) / 3 + Double(slot) * 0.1 }
         let source = try ArchiveSource(fileName: job.fileName, sha256: String(repeating: "ab", count: 32))
         // R-P-1: stage and publish before the hot commit; finalize or discard after it.
-        try rig.archive.stage(jobID: job.id, batch: batch, source: source)
-        try rig.archive.publish(jobID: job.id)
+        try rig.archive.stage(lease: job.lease, batch: batch, source: source)
+        try rig.archive.publish(job.lease)
         return batch
     }
 
@@ -167,7 +167,7 @@ import Testing
         }
         #expect(error.isCommitOutcomeUnknown, "\(error)")
         #expect(try hot.resolveCommitOutcome(lease: job.lease) == .notCommitted)
-        try rig.settleArchive(jobID: job.id, committed: false)
+        try rig.settleArchive(lease: job.lease, committed: false)
 
         #expect(try rig.db.int("SELECT count(*) FROM readings") == 0)
         #expect(try rig.db.int("SELECT count(*) FROM meter_hourly") == 0)
@@ -175,7 +175,7 @@ import Testing
         #expect(shown.job.state == .running && shown.job.attempt == 1)
         #expect(shown.attempts.map(\.outcome) == [nil])
         #expect(rig.publishedFiles().isEmpty)
-        #expect(try rig.archive.stagedJobIDs().isEmpty)
+        #expect(try rig.archive.stagedAttempts().isEmpty)
     }
 
     @Test("R-H-3 R-J-7 a commit whose reply is lost resolves to committed; the archive is published")
@@ -196,14 +196,14 @@ import Testing
                 == .committed(HotCommitStats(inserted: batch.count, replaced: 0, keptNewer: 0, transactionRuns: 1)),
             "\(result)")
         #expect(try hot.resolveCommitOutcome(lease: job.lease) == .committed(.succeeded))
-        try rig.settleArchive(jobID: job.id, committed: true)
+        try rig.settleArchive(lease: job.lease, committed: true)
 
         #expect(try rig.db.int("SELECT count(*) FROM readings") == Int64(batch.count))
         #expect(try HotStoreTests.rollupMismatches(rig.db, zone: "UTC") == 0)
         let shown = try #require(try rig.db.jobs.jobShow(id: job.id))
         #expect(shown.job.state == .succeeded && shown.attempts.map(\.outcome) == ["succeeded"])
         #expect(rig.publishedFiles() == ["date=2026-01-01/part-\(job.id).parquet"])
-        #expect(try rig.archive.stagedJobIDs().isEmpty)
+        #expect(try rig.archive.stagedAttempts().isEmpty)
     }
 
     @Test("R-H-3 R-J-7 a lost reply with the server out of reach is unknown; resolving later finds the commit")
@@ -222,9 +222,9 @@ import Testing
         #expect(rig.publishedFiles() == ["date=2026-01-01/part-\(job.id).parquet"])
         let resolved = try rig.hot.resolveCommitOutcome(lease: job.lease)
         #expect(resolved == .committed(.succeeded))
-        try rig.settleArchive(jobID: job.id, committed: resolved != .notCommitted)
+        try rig.settleArchive(lease: job.lease, committed: resolved != .notCommitted)
         #expect(try rig.db.int("SELECT count(*) FROM readings") == Int64(batch.count))
         #expect(rig.publishedFiles() == ["date=2026-01-01/part-\(job.id).parquet"])
-        #expect(try rig.archive.stagedJobIDs().isEmpty)
+        #expect(try rig.archive.stagedAttempts().isEmpty)
     }
 }
