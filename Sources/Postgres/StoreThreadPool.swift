@@ -62,7 +62,10 @@ public final class StoreThreadPool: @unchecked Sendable {
             return
         }
         queue.append(work)
-        if idleThreads == 0 && started < threadCount {
+        // Count queued work against idle threads, not just "is any idle": a thread signalled for
+        // earlier work has not taken it yet, and work must never wait behind a long commit
+        // while the pool may still start a thread.
+        if queue.count - head > idleThreads && started < threadCount {
             started += 1
             let thread = Thread { [self] in self.loop() }
             thread.name = "\(name).\(started)"

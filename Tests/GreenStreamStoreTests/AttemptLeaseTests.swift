@@ -121,7 +121,10 @@ import Testing
             try c.query(
                 "INSERT INTO job_attempts (job_id, attempt, worker_id) SELECT id, 1, 'w1' FROM jobs WHERE attempt = 1")
             try c.query(
-                "INSERT INTO workers (id, current_job_id, current_attempt) SELECT 'w1', id, 1 FROM jobs WHERE attempt = 1")
+                """
+                INSERT INTO workers (id, current_job_id, current_attempt)
+                SELECT 'w1', id, 1 FROM jobs WHERE attempt = 1
+                """)
             #expect(try all.migrate(c).contains(3))
         }
         let running = try #require(try db.jobs.jobList(state: .running).jobs.first)

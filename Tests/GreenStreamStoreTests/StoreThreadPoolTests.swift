@@ -20,6 +20,35 @@ import Testing
         await #expect(throws: Boom.self) { try await db.pool.withTransaction { _ in throw Boom() } }
     }
 
+    @Test("work never queues behind blocked work while the pool may start a thread", .timeLimit(.minutes(1)))
+    func aBurstOfBlockingWorkStartsThreadsInsteadOfQueueing() async throws {
+        let blocked = 6
+        let pool = StoreThreadPool(threadCount: blocked + 1, name: "test")
+        defer { pool.shutdown() }
+        try await pool.run {}  // one started thread, now idle: the case that used to queue work behind it
+        let gate = DispatchSemaphore(value: 0)
+        let started = DispatchSemaphore(value: 0)
+        let waiters = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<blocked {
+                    group.addTask {
+                        try await pool.run {
+                            started.signal()
+                            gate.wait()
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        // Every blocked item got a thread of its own (none waits behind another) ...
+        for _ in 0..<blocked { await Task.detached { started.wait() }.value }
+        // ... and one more item still runs while they block.
+        #expect(try await pool.run { 42 } == 42)
+        for _ in 0..<blocked { gate.signal() }
+        try await waiters.value
+    }
+
     @Test("store calls blocked on the server leave the cooperative threads free", .timeLimit(.minutes(2)))
     func blockedStoreCallsDoNotStallOtherTasks() async throws {
         // More blocked calls than this machine has cores: run on the cooperative pool, they
