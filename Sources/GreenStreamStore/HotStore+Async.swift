@@ -1,3 +1,4 @@
+import GreenStreamCore
 import Postgres
 
 /// The `async` twins of HotStore's entry points: each runs its synchronous namesake on the
