@@ -74,11 +74,12 @@ let package = Package(
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
         .executableTarget(
             name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet", "GreenStreamTesting"]),
-        .executableTarget(name: "bench-hotstore", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres"]),
+        .executableTarget(
+            name: "bench-hotstore", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres", "GreenStreamTesting"]),
         .executableTarget(
             name: "bench-store-rpc",
             dependencies: [
-                "GreenStreamCore", "GreenStreamStore", "Postgres", "GreenStreamRPC",
+                "GreenStreamCore", "GreenStreamStore", "Postgres", "GreenStreamRPC", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -95,7 +96,7 @@ let package = Package(
             dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(
             name: "GreenStreamStoreTests",
-            dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore", "GreenStreamArchive"]),
+            dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore", "GreenStreamArchive", "GreenStreamTesting"]),
         .testTarget(
             name: "GreenStreamRPCTests",
             dependencies: [

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What a finished child process left behind.
 public struct ChildProcessResult: Sendable {
     public var status: Int32
@@ -14,47 +18,55 @@ public struct ChildProcessResult: Sendable {
 /// (the `greenstream` binary, Python with pyarrow and DuckDB, openssl, cluster scripts).
 /// The one runner of the package: use it rather than `Process` or `popen` directly.
 ///
-/// Why not `Process.waitUntilExit()`: on Linux it spins a run loop and, called off the
-/// main thread (where swift-testing runs tests) under load, it can miss the child's exit
-/// and hang forever. Here the exit arrives through `terminationHandler`, registered
-/// before the child starts, and both pipes are drained at once so a chatty child can
-/// never block on a full pipe.
+/// Why not Foundation's `Process`: on Linux its exit monitoring was seen to miss a child's exit
+/// (both `waitUntilExit()` and `terminationHandler`, the child left a zombie) when two tests
+/// spawned children at the same moment. Here the child is started with `posix_spawnp` and
+/// reaped with a blocking `waitpid` on its own pid, which cannot miss it.
+///
+/// Why files, not pipes, for the output: a script that starts a daemon (cluster/postgres.sh,
+/// cluster/local.sh) passes its descriptors on to it, and a reader waiting for end-of-file on
+/// a pipe would wait as long as the daemon lives. Output files are read once the child has
+/// exited, whoever still holds them open.
 public enum ChildProcess {
     /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`; `environment`
     /// adds to (or overrides) this process's environment, e.g. `["GS_PG_DIR": dir]`.
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:]
     ) throws -> ChildProcessResult {
-        let process = Process()
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let stem = NSTemporaryDirectory() + "greenstream-child-\(getpid())-\(UUID().uuidString)"
+        let outPath = stem + ".out"
+        let errPath = stem + ".err"
+        defer {
+            unlink(outPath)
+            unlink(errPath)
         }
-        if executable.contains("/") {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [executable] + arguments
-        }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
-        let stderrBox = DataBox()
-        let stderrDrained = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            stderrBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            stderrDrained.signal()
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
         }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        stderrDrained.wait()
-        exited.wait()
-        return ChildProcessResult(status: process.terminationStatus, stdout: stdout, stderr: stderrBox.data)
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+        guard spawned == 0 else {
+            throw ChildProcessError("cannot start \(executable): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw ChildProcessError("waitpid for \(executable) failed: errno \(errno)") }
+        }
+        let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let stdout = FileManager.default.contents(atPath: outPath) ?? Data()
+        let stderr = FileManager.default.contents(atPath: errPath) ?? Data()
+        return ChildProcessResult(status: exitStatus, stdout: stdout, stderr: stderr)
     }
 
     /// The `greenstream` executable SwiftPM built beside the running test bundle.
@@ -72,9 +84,4 @@ public enum ChildProcess {
 public struct ChildProcessError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// Written by the stderr reader thread before it signals, read after the wait.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
 }

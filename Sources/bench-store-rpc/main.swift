@@ -10,6 +10,7 @@
 // threads. Uses GS_PG_URL when set, otherwise starts (and stops) a throwaway server via
 // cluster/postgres.sh. Results go to docs/PERFORMANCE.md, section "Store calls and RPC latency".
 import Foundation
+import GreenStreamTesting
 import GreenStreamCore
 import GreenStreamRPC
 import GreenStreamStore
@@ -40,19 +41,6 @@ struct Options {
             }
         }
     }
-}
-
-/// Runs `cluster/postgres.sh <command>` for the server in `directory`; returns its output.
-func cluster(_ command: String, directory: String) throws -> String {
-    setenv("GS_PG_DIR", directory, 1)
-    guard let pipe = popen("bash cluster/postgres.sh \(command)", "r") else { throw Failure(description: "popen") }
-    var output = ""
-    var line = [CChar](repeating: 0, count: 4096)
-    while fgets(&line, Int32(line.count), pipe) != nil {
-        output += String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-    guard pclose(pipe) == 0 else { throw Failure(description: "cluster/postgres.sh \(command) failed: \(output)") }
-    return output
 }
 
 /// Answers heartbeats from the job store, as the coordinator will.
@@ -132,14 +120,10 @@ var ownedDirectory: String?
 var url = ProcessInfo.processInfo.environment["GS_PG_URL"] ?? ""
 if url.isEmpty {
     let directory = "/tmp/greenstream-bench-store-rpc-\(getpid())"
-    let output = try cluster("start", directory: directory)
-    guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("export GS_PG_URL=") }) else {
-        throw Failure(description: "cluster/postgres.sh start printed no URL")
-    }
-    url = String(line.dropFirst("export GS_PG_URL=".count))
+    url = try ThrowawayPostgres(directory: directory).start()
     ownedDirectory = directory
 }
-defer { if let ownedDirectory { _ = try? cluster("stop", directory: ownedDirectory) } }
+defer { if let ownedDirectory { _ = try? ThrowawayPostgres(directory: ownedDirectory).run("stop") } }
 
 let schema = "bench_store_rpc_\(getpid())"
 let admin = try PostgresConnection.connect(url: url)

@@ -1,4 +1,5 @@
 import Foundation
+import GreenStreamTesting
 import Postgres
 import Testing
 
@@ -8,30 +9,13 @@ import Testing
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("cluster/postgres.sh").path
 
-    /// Runs the script with popen (Foundation's Process.waitUntilExit was seen to hang here).
     static func cluster(_ command: String, dir: String) throws -> String {
-        guard let pipe = popen("GS_PG_DIR='\(dir)' bash '\(script)' \(command) 2>&1", "r") else {
-            throw PostgresError(kind: .connect, message: "cannot run \(script)", operation: "test")
-        }
-        var output = ""
-        var line = [CChar](repeating: 0, count: 4096)
-        while fgets(&line, Int32(line.count), pipe) != nil {
-            output += String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-        let status = pclose(pipe)
-        guard status == 0 else {
-            throw PostgresError(kind: .connect, message: "postgres.sh \(command): \(output)", operation: "test")
-        }
-        return output
+        try ThrowawayPostgres(script: script, directory: dir).run(command)
     }
 
     /// Starts a throwaway server of the test's own in `dir` and returns its URL.
     static func startServer(_ dir: String) throws -> String {
-        let started = try cluster("start", dir: dir)
-        guard let line = started.split(separator: "\n").last(where: { $0.hasPrefix("export GS_PG_URL=") }) else {
-            throw PostgresError(kind: .connect, message: "postgres.sh start printed no URL", operation: "test")
-        }
-        return String(line.dropFirst("export GS_PG_URL=".count))
+        try ThrowawayPostgres(script: script, directory: dir).start()
     }
 
     @Test func thePoolReconnectsWithBackoffAfterTheServerRestarts() throws {
