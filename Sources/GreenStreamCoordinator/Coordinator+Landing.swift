@@ -1,0 +1,90 @@
+// Landing (R-J-1, R-J-2, R-H-1): one task takes inotify events, rescans and `gsctl ingest` requests in
+// order, hashes each new file on the file threads and creates its job, so job ids follow landing order.
+import GreenStreamCore
+import GreenStreamRPC
+import GreenStreamStore
+
+/// Work for the landing task.
+enum LandingRequest: Sendable {
+    case event(LandingEvent)
+    /// `gsctl ingest`: the file was just landed under this name; answer with its job.
+    case ingested(String, CheckedContinuation<Job?, Never>)
+}
+
+extension Coordinator {
+    /// The landing task: the only code that creates jobs for landed files.
+    func landingLoop(known initial: [String: LandingEntry]) async {
+        var known = initial
+        for await request in landingInbox {
+            switch request {
+            case .event(.landed(let name)): _ = await land(name, known: &known)
+            case .event(.rescan): await scanLanding(&known)
+            case .ingested(let name, let reply): reply.resume(returning: await land(name, known: &known))
+            }
+        }
+    }
+
+    /// Lists `landing/` (oldest landing first) and gives every file not yet seen its job.
+    func scanLanding(_ known: inout [String: LandingEntry]) async {
+        let entries: [LandingEntry]
+        do { entries = try await files.run { [zones] in try zones.landingEntries() } } catch {
+            logger.error("cannot list landing: \(error)")
+            return
+        }
+        let present = Set(entries.map(\.name))
+        known = known.filter { present.contains($0.key) }
+        for entry in entries where known[entry.name] != entry { _ = await land(entry.name, known: &known) }
+    }
+
+    /// Hashes a landed file and creates (or finds) its job, then does what the lifecycle says.
+    /// - Returns: the job, or nil when the name is ignored or refused or the file is gone.
+    func land(_ name: String, known: inout [String: LandingEntry]) async -> Job? {
+        guard !Zones.isIgnored(name) else { return nil }
+        guard Zones.isSafe(name) else {
+            if known[name] == nil { logger.warning("landed file refused: unsafe name", metadata: ["file": "\(name)"]) }
+            known[name] = LandingEntry(name: name, size: -1, inode: 0, ctimeNanos: 0)
+            return nil
+        }
+        let zones = self.zones
+        let hashed: (entry: LandingEntry, sha256: [UInt8], size: Int64)?
+        do {
+            hashed = try await files.run { () -> HashedLanding? in
+                guard let before = zones.entry(name) else { return nil }
+                let digest = try zones.digest(path: zones.landing + "/" + name)
+                // Replaced while we read it: the next event (or rescan) sees the new file.
+                guard let after = zones.entry(name), after == before, after.size == digest.size else { return nil }
+                return HashedLanding(entry: after, sha256: digest.sha256, size: digest.size)
+            }.map { ($0.entry, $0.sha256, $0.size) }
+        } catch {
+            logger.error("cannot hash landed file: \(error)", metadata: ["file": "\(name)"])
+            return nil
+        }
+        guard let hashed else { return nil }
+        if known[name] == hashed.entry { return nil }
+        let created: (job: Job, created: Bool)
+        do {
+            created = try await jobs.jobCreate(JobCreateParams(fileName: name, sha256: hashed.sha256, sizeBytes: hashed.size))
+        } catch {
+            logger.error("cannot create job: \(error)", metadata: ["file": "\(name)"])
+            return nil
+        }
+        known[name] = hashed.entry
+        let job = created.job
+        var lifecycle = JobLifecycle()
+        let action = lifecycle.landedReceived(job: job, created: created.created)
+        if created.created {
+            logger.info(
+                job.state == .duplicate ? "job duplicate" : "job created",
+                metadata: ["job_id": "\(job.id)", "file": "\(name)", "state": "\(job.state.rawValue)",
+                           "bytes": "\(hashed.size)"].merging(job.duplicateOf.map { ["duplicate_of": "\($0)"] } ?? [:]) { a, _ in a })
+        }
+        await perform(action, jobID: job.id)
+        return job
+    }
+}
+
+private struct HashedLanding: Sendable {
+    var entry: LandingEntry
+    var sha256: [UInt8]
+    var size: Int64
+}

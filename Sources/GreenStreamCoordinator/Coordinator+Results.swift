@@ -1,0 +1,182 @@
+// Reported results (R-J-3, R-J-4, R-H-3): parts are assembled per (job, attempt); a result of a
+// stale attempt is refused before anything is written; a complete success runs the CommitSequence.
+import Foundation
+import GreenStreamArchive
+import GreenStreamCore
+import GreenStreamRPC
+import GreenStreamStore
+import Logging
+
+extension Coordinator {
+    func report(_ request: ReportResultRequest) async throws -> ReportResultReply {
+        let lease = request.job
+        let meta: Logger.Metadata = ["job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "worker": "\(request.workerID)"]
+        guard let job = try await jobs.jobShow(id: lease.jobID)?.job else {
+            throw RPCError(.notFound, "no job \(lease.jobID)")
+        }
+        var lifecycle = JobLifecycle(job: job)
+        switch request.outcome {
+        case .failure(let failure):
+            let action = lifecycle.failureReceived(lease, kind: failure.kind, reason: failure.reason)
+            guard case .recordFailure = action else { return try refuse(lease, job: job, meta: meta) }
+            let outcome = try await jobs.jobRecordFailure(lease, error: failure.reason, kind: failure.kind)
+            if outcome == .fenced { return try refuse(lease, job: job, meta: meta) }
+            logger.warning(
+                "attempt failed",
+                metadata: meta.merging(["reason": "\(failure.reason)", "kind": "\(failure.kind)", "file": "\(job.fileName)"]) { a, _ in a })
+            await perform(lifecycle.failureRecorded(outcome, reason: failure.reason), jobID: lease.jobID)
+            if case .retrying = outcome { return ReportResultReply(jobState: .retrying) }
+            return ReportResultReply(jobState: .quarantined)
+        case .success:
+            guard case .runCommitSequence = lifecycle.resultReceived(lease) else {
+                runtime.withLock { _ = $0.assemblers.removeValue(forKey: lease) }
+                return try refuse(lease, job: job, meta: meta)
+            }
+            let whole: JobSuccess?
+            do {
+                whole = try runtime.withLock { state -> JobSuccess? in
+                    var assembler = state.assemblers[lease] ?? ResultAssembler(first: request)
+                    let done = try assembler.add(request)
+                    state.assemblers[lease] = done == nil ? assembler : nil
+                    return done
+                }
+            } catch {
+                runtime.withLock { _ = $0.assemblers.removeValue(forKey: lease) }
+                throw RPCError(.invalidRequest, "\(error)")
+            }
+            guard let whole else { return ReportResultReply(jobState: .running) }
+            let outcome = await commit(whole, of: job, lease: lease, worker: request.workerID)
+            _ = lifecycle.commitEnded(outcome)
+            switch outcome {
+            case .committed: return ReportResultReply(jobState: .succeeded)
+            case .duplicate: return ReportResultReply(jobState: .duplicate)
+            case .fenced: return try refuse(lease, job: job, meta: meta)
+            case .failed:
+                let state = (try? await jobs.jobShow(id: lease.jobID))??.job.state ?? .retrying
+                return ReportResultReply(jobState: state)
+            }
+        }
+    }
+
+    /// R-J-4: the result of an attempt that is not the job's current one changes nothing.
+    private func refuse(_ lease: JobLease, job: Job, meta: Logger.Metadata) throws -> ReportResultReply {
+        logger.warning(
+            "result refused: stale attempt",
+            metadata: meta.merging(["current_attempt": "\(job.attempt)", "state": "\(job.state.rawValue)"]) { a, _ in a })
+        throw RPCError(.staleAttempt, "job \(lease.jobID) attempt \(lease.attempt) is not current (attempt \(job.attempt), \(job.state.rawValue))")
+    }
+
+    /// Runs the commit sequence of one complete result, performing each action of the machine.
+    func commit(_ success: JobSuccess, of job: Job, lease: JobLease, worker: String) async -> CommitSequence.Outcome {
+        runtime.withLock { $0.commitsInFlight += 1 }
+        defer { runtime.withLock { $0.commitsInFlight -= 1 } }
+        let meta: Logger.Metadata = ["job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "worker": "\(worker)", "file": "\(job.fileName)"]
+        let archive = self.archive
+        let zones = self.zones
+        var sequence = CommitSequence()
+        var action = sequence.resultReceived()
+        var pause = Duration.milliseconds(100)
+        while true {
+            switch action {
+            case .stage:
+                do {
+                    try await files.run {
+                        let files = try success.archiveFiles.map { part -> ArchiveFile in
+                            guard part.isWhole, let date = UTCDate(part.utcDate) else {
+                                throw CoordinatorError.invalidConfiguration("archive file for \(part.utcDate) is not whole")
+                            }
+                            return ArchiveFile(date: date, rowCount: 0, bytes: part.parquet)
+                        }
+                        try archive.stage(lease: lease, files: files)
+                        let csv = success.rejects.isEmpty ? nil : TransformOutput(rejects: success.rejects).rejectsCSV()
+                        try zones.stageRejects(lease, csv: csv)
+                    }
+                    action = sequence.stageSucceeded()
+                } catch {
+                    logger.error("staging failed: \(error)", metadata: meta)
+                    action = sequence.stageFailed(reason: "\(error)")
+                }
+            case .commitHotStore:
+                let outcome: CommitSequence.HotOutcome
+                do {
+                    switch try await hot.commit(HotCommitParams(lease: lease, readings: success.readings, rejectCounts: success.rejectCounts)) {
+                    case .committed: outcome = .committed
+                    case .duplicate(let original): outcome = .duplicate(of: original)
+                    case .fenced: outcome = .fenced
+                    }
+                } catch {
+                    logger.error("hot commit failed: \(error)", metadata: meta)
+                    outcome = .unknown(reason: "\(error)")
+                }
+                action = sequence.commitReturned(outcome)
+            case .resolveCommitOutcome:
+                do {
+                    let current = try await jobs.jobShow(id: lease.jobID)?.job
+                    action = sequence.commitResolved(Self.resolution(of: lease, job: current))
+                } catch {
+                    logger.error("cannot resolve the commit's outcome yet: \(error)", metadata: meta)
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .seconds(5))
+                    action = sequence.resolveFailed()
+                }
+            case .publishArchive, .publishRejects, .moveRawToProcessed, .finalizeArchive, .discardStaging:
+                let step = action
+                do {
+                    try await files.run {
+                        switch step {
+                        case .publishArchive: try archive.publish(lease)
+                        case .publishRejects: try zones.publishRejects(lease)
+                        case .moveRawToProcessed: try zones.moveRawToProcessed(job)
+                        case .finalizeArchive: try archive.finalize(lease)
+                        default:
+                            try archive.discard(lease)
+                            try zones.discardRejects(lease)
+                        }
+                    }
+                    action = sequence.stepSucceeded()
+                } catch {
+                    logger.error("commit step \(step) failed: \(error)", metadata: meta)
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .seconds(5))
+                    action = sequence.stepFailed()
+                }
+            case .recordSinkFailure(let reason):
+                do {
+                    let outcome = try await jobs.jobRecordFailure(lease, error: reason, kind: .retryable)
+                    var lifecycle = JobLifecycle(state: .running, current: lease)
+                    await perform(lifecycle.failureRecorded(outcome, reason: reason), jobID: lease.jobID)
+                    action = sequence.stepSucceeded()
+                } catch {
+                    logger.error("cannot record the sink failure: \(error)", metadata: meta)
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .seconds(5))
+                    action = sequence.stepFailed()
+                }
+            case .done(let outcome):
+                switch outcome {
+                case .committed:
+                    logger.info(
+                        "job committed",
+                        metadata: meta.merging(["readings": "\(success.readings.count)", "rejects": "\(success.rejects.count)",
+                                                "archive_files": "\(success.archiveFiles.count)"]) { a, _ in a })
+                case .duplicate(let original):
+                    logger.info("job duplicate", metadata: meta.merging(["duplicate_of": "\(original)"]) { a, _ in a })
+                case .fenced: break
+                case .failed(let reason): logger.warning("attempt failed", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
+                }
+                return outcome
+            }
+        }
+    }
+
+    /// What the job row says about a commit of `lease` whose outcome was unknown.
+    static func resolution(of lease: JobLease, job: Job?) -> CommitSequence.Resolution {
+        guard let job, job.attempt == lease.attempt else { return .notCurrent }
+        switch job.state {
+        case .succeeded: return .committed
+        case .duplicate: return .duplicate(of: job.duplicateOf ?? 0)
+        case .running: return .notCommitted
+        default: return .notCurrent
+        }
+    }
+}
