@@ -40,10 +40,14 @@ public final class LandingWatcher: Sendable {
             throw ZoneError(call: "inotify_add_watch", path: directory, errno: e)
         }
         var fds: [Int32] = [0, 0]
-        guard pipe2(&fds, Int32(O_CLOEXEC | O_NONBLOCK)) == 0 else {
+        guard pipe(&fds) == 0 else {
             let e = errno
             close(fd)
             throw ZoneError(call: "pipe2", path: directory, errno: e)
+        }
+        for end in fds {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, O_NONBLOCK)
         }
         self.fd = fd
         wakePipe = (fds[0], fds[1])
