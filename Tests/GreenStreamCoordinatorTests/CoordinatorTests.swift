@@ -16,7 +16,7 @@ struct CoordinatorTests {
         try await fx.start()
         for i in 1...5 { try fx.land("f\(i).csv", sampleCSV + "1003,2024-03-01T00:00:00Z,\(i),kW\n") }
         try await eventually("five jobs") { try fx.scalar("SELECT count(*) FROM jobs") == "5" }
-        let names = try fx.pool.withConnection { try $0.query("SELECT file_name FROM jobs ORDER BY id").rows.map { $0[0] ?? "" } }
+        let names = try fx.column("SELECT file_name FROM jobs ORDER BY id")
         #expect(names == ["f1.csv", "f2.csv", "f3.csv", "f4.csv", "f5.csv"])
         // Temporary names are never jobs.
         try Data("x".utf8).write(to: URL(fileURLWithPath: fx.path("landing/.hidden.csv")))

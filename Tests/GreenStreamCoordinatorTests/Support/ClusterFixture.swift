@@ -123,6 +123,11 @@ final class ClusterFixture: @unchecked Sendable {
         try pool.withConnection { try $0.query(sql, params).rows.first?.first ?? nil }
     }
 
+    /// The first column of every row.
+    func column(_ sql: String) throws -> [String] {
+        try pool.withConnection { try $0.query(sql).rows.map { $0[0] ?? "" } }
+    }
+
     func jobState(_ id: Int64) throws -> String? { try scalar("SELECT state::text FROM jobs WHERE id = $1", [.int(id)]) }
 
     /// A worker's result for `assignment`, built like the real worker: Transformer + ArchiveFile.encode.
