@@ -13,7 +13,7 @@ enum LandingRequest: Sendable {
 
 extension Coordinator {
     /// The landing task: the only code that creates jobs for landed files.
-    func landingLoop(known initial: [String: LandingEntry]) async {
+    func landingLoop(known initial: [String: KnownLanding]) async {
         var known = initial
         for await request in landingInbox {
             switch request {
@@ -25,7 +25,7 @@ extension Coordinator {
     }
 
     /// Lists `landing/` (oldest landing first) and gives every file not yet seen its job.
-    func scanLanding(_ known: inout [String: LandingEntry]) async {
+    func scanLanding(_ known: inout [String: KnownLanding]) async {
         let entries: [LandingEntry]
         do { entries = try await files.run { [zones] in try zones.landingEntries() } } catch {
             logger.error("cannot list landing: \(error)")
@@ -33,23 +33,26 @@ extension Coordinator {
         }
         let present = Set(entries.map(\.name))
         known = known.filter { present.contains($0.key) }
-        for entry in entries where known[entry.name] != entry { _ = await land(entry.name, known: &known) }
+        for entry in entries where known[entry.name]?.entry != entry { _ = await land(entry.name, known: &known) }
     }
 
     /// Hashes a landed file and creates (or finds) its job, then does what the lifecycle says.
     /// - Returns: the job, or nil when the name is ignored or refused or the file is gone.
-    func land(_ name: String, known: inout [String: LandingEntry]) async -> Job? {
+    func land(_ name: String, known: inout [String: KnownLanding]) async -> Job? {
         guard !Zones.isIgnored(name) else { return nil }
         guard Zones.isSafe(name) else {
             if known[name] == nil { logger.warning("landed file refused: unsafe name", metadata: ["file": "\(name)"]) }
-            known[name] = LandingEntry(name: name, size: -1, inode: 0, ctimeNanos: 0)
+            known[name] = KnownLanding(entry: LandingEntry(name: name, size: -1, inode: 0, ctimeNanos: 0), jobID: nil)
             return nil
         }
         let zones = self.zones
+        let seen = known[name]
         let hashed: (entry: LandingEntry, sha256: [UInt8], size: Int64)?
         do {
             hashed = try await files.run { () -> HashedLanding? in
                 guard let before = zones.entry(name) else { return nil }
+                // Already has its job (a second event for the same landing, or a rescan): no hashing.
+                if let seen, seen.entry == before { return HashedLanding(entry: before, sha256: [], size: before.size) }
                 let digest = try zones.digest(path: zones.landing + "/" + name)
                 // Replaced while we read it: the next event (or rescan) sees the new file.
                 guard let after = zones.entry(name), after == before, after.size == digest.size else { return nil }
@@ -60,7 +63,10 @@ extension Coordinator {
             return nil
         }
         guard let hashed else { return nil }
-        if known[name] == hashed.entry { return nil }
+        if let seen, seen.entry == hashed.entry {
+            guard let id = seen.jobID else { return nil }
+            return try? await jobs.jobShow(id: id)?.job
+        }
         let created: (job: Job, created: Bool)
         do {
             created = try await jobs.jobCreate(JobCreateParams(fileName: name, sha256: hashed.sha256, sizeBytes: hashed.size))
@@ -68,8 +74,8 @@ extension Coordinator {
             logger.error("cannot create job: \(error)", metadata: ["file": "\(name)"])
             return nil
         }
-        known[name] = hashed.entry
         let job = created.job
+        known[name] = KnownLanding(entry: hashed.entry, jobID: job.id)
         var lifecycle = JobLifecycle()
         let action = lifecycle.landedReceived(job: job, created: created.created)
         if created.created {
@@ -81,6 +87,12 @@ extension Coordinator {
         await perform(action, jobID: job.id)
         return job
     }
+}
+
+/// A landing the landing task has already given its job.
+struct KnownLanding: Sendable, Equatable {
+    var entry: LandingEntry
+    var jobID: Int64?
 }
 
 private struct HashedLanding: Sendable {

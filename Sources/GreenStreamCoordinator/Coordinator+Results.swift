@@ -83,7 +83,7 @@ extension Coordinator {
                     try await files.run {
                         let files = try success.archiveFiles.map { part -> ArchiveFile in
                             guard part.isWhole, let date = UTCDate(part.utcDate) else {
-                                throw CoordinatorError.invalidConfiguration("archive file for \(part.utcDate) is not whole")
+                                throw CoordinatorError.badResult("archive file for \(part.utcDate) is not whole")
                             }
                             return ArchiveFile(date: date, rowCount: 0, bytes: part.parquet)
                         }

@@ -71,7 +71,7 @@ public final class Coordinator: Sendable {
         let watcher = try LandingWatcher(directory: zones.landing)
         self.watcher.withLock { $0 = watcher }
         // Files that landed before the watch began: one listing after it, so none falls between.
-        var known: [String: LandingEntry] = [:]
+        var known: [String: KnownLanding] = [:]
         await scanLanding(&known)
         let rpc = try RPCServer(
             listeningOn: configuration.listenURL,
@@ -85,7 +85,7 @@ public final class Coordinator: Sendable {
             "coordinator ready", metadata: ["listen": "\(rpc.url)", "data_dir": "\(configuration.dataDirectory)"])
     }
 
-    private func startLoops(watcher: LandingWatcher, known: [String: LandingEntry]) {
+    private func startLoops(watcher: LandingWatcher, known: [String: KnownLanding]) {
         let landing = Task { await self.landingLoop(known: known) }
         let forward = Task {
             for await event in watcher.events { self.landingContinuation.yield(.event(event)) }

@@ -89,8 +89,11 @@ public enum CoordinatorError: Error, Sendable, Equatable, CustomStringConvertibl
     case invalidConfiguration(String)
     /// The grid zone cannot be given to PostgreSQL (it needs `UTC` or an IANA name).
     case gridTimeZone(String)
+    /// A reported result that cannot be committed as it is (e.g. an archive file that is not whole).
+    case badResult(String)
     public var description: String {
         switch self {
+        case .badResult(let message): message
         case .invalidConfiguration(let message): message
         case .gridTimeZone(let message): message
         }
