@@ -145,8 +145,8 @@ public final class Coordinator: Sendable {
 
     var isDraining: Bool { runtime.withLock { $0.draining } }
 
-    /// Long polls held right now.
-    var parkedPolls: Int { server.withLock { $0?.parkedPolls ?? 0 } }
+    /// `LeaseJob` long polls held right now.
+    public var parkedPolls: Int { server.withLock { $0?.parkedPolls ?? 0 } }
 
     /// The hot store's grid zone follows `--grid-tz`; it can change only while `readings` is empty.
     private func applyGridTimeZone() async throws {
