@@ -95,6 +95,13 @@ public struct CommitSequence: Sendable, Equatable {
         return .stage
     }
 
+    /// The outcome to report if the executor stops before the end (a step keeps failing): the one the
+    /// sequence is heading for; nil before the hot store has decided.
+    public var outcomeIfAbandoned: Outcome? {
+        guard case .finishing(let remaining) = phase, case .done(let outcome) = remaining.last else { return nil }
+        return outcome
+    }
+
     /// The staging finished.
     public mutating func stageSucceeded() -> Action {
         precondition(phase == .staging, "stage finished outside staging")

@@ -45,6 +45,11 @@ extension Coordinator {
                 throw RPCError(.invalidRequest, "\(error)")
             }
             guard let whole else { return ReportResultReply(jobState: .running) }
+            // The same attempt's result twice at once (a worker that resent under a new request id):
+            // one commit sequence runs, the other answers RUNNING; a later copy is refused as stale.
+            let first = runtime.withLock { $0.committing.insert(lease).inserted }
+            guard first else { return ReportResultReply(jobState: .running) }
+            defer { runtime.withLock { _ = $0.committing.remove(lease) } }
             let outcome = await commit(whole, of: job, lease: lease, worker: request.workerID)
             _ = lifecycle.commitEnded(outcome)
             switch outcome {
@@ -76,6 +81,7 @@ extension Coordinator {
         var sequence = CommitSequence()
         var action = sequence.resultReceived()
         var pause = Duration.milliseconds(100)
+        var failures = 0
         while true {
             switch action {
             case .stage:
@@ -136,6 +142,13 @@ extension Coordinator {
                     action = sequence.stepSucceeded()
                 } catch {
                     logger.error("commit step \(step) failed: \(error)", metadata: meta)
+                    failures += 1
+                    if failures >= Self.maxStepFailures, let outcome = sequence.outcomeIfAbandoned {
+                        // The hot store has decided; what is left is finished (or undone) by the next
+                        // start's reconciliation, which finds the attempt's staging.
+                        logger.critical("commit step \(step) keeps failing; left for restart reconciliation", metadata: meta)
+                        return outcome
+                    }
                     try? await Task.sleep(for: pause)
                     pause = min(pause * 2, .seconds(5))
                     action = sequence.stepFailed()
@@ -168,6 +181,9 @@ extension Coordinator {
             }
         }
     }
+
+    /// Failures of one file step after which the sequence stops retrying (about a minute of backoff).
+    static let maxStepFailures = 20
 
     /// What the job row says about a commit of `lease` whose outcome was unknown.
     static func resolution(of lease: JobLease, job: Job?) -> CommitSequence.Resolution {

@@ -35,6 +35,8 @@ public final class Coordinator: Sendable {
     struct RuntimeState {
         var draining = false
         var commitsInFlight = 0
+        /// Attempts whose commit sequence runs now: a second complete result for one waits its turn.
+        var committing: Set<JobLease> = []
         var assemblers: [JobLease: ResultAssembler] = [:]
         var workers: [String: WorkerInfo] = [:]
     }

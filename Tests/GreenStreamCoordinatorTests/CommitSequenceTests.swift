@@ -90,4 +90,17 @@ struct CommitSequenceTests {
         #expect(s.stepFailed() == .moveRawToProcessed)
         #expect(s.stepSucceeded() == .finalizeArchive)
     }
+
+    @Test("Abandoning is possible only once the hot store has decided, with the outcome it decided")
+    func abandonOnlyAfterTheDecision() {
+        var s = CommitSequence()
+        _ = s.resultReceived()
+        #expect(s.outcomeIfAbandoned == nil)
+        _ = s.stageSucceeded()
+        #expect(s.outcomeIfAbandoned == nil)
+        _ = s.commitReturned(.unknown(reason: "x"))
+        #expect(s.outcomeIfAbandoned == nil)
+        _ = s.commitResolved(.committed)
+        #expect(s.outcomeIfAbandoned == .committed)
+    }
 }
