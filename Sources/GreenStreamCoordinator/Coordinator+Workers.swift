@@ -9,7 +9,7 @@ extension Coordinator {
     func handle(_ body: RPCRequest.Body, context: RequestContext) async throws -> RPCReply.Body {
         switch body {
         case .registerWorker(let request): return .registerWorker(try await register(request, context: context))
-        case .leaseJob(let request): return .leaseJob(try await lease(request))
+        case .leaseJob(let request): return .leaseJob(try await lease(request, pipeID: context.pipeID))
         case .heartbeat(let request): return .heartbeat(try await heartbeat(request))
         case .reportResult(let request): return .reportResult(try await report(request))
         case .listJobs(let request): return .listJobs(try await listJobs(request))
@@ -29,7 +29,7 @@ extension Coordinator {
         runtime.withLock {
             $0.workers[request.workerID] = WorkerInfo(
                 workerID: request.workerID, hostname: request.hostname, softwareVersion: request.softwareVersion,
-                address: "pipe \(context.pipeID)", registeredAtUs: now, lastHeartbeatUs: now)
+                address: $0.pipes[context.pipeID] ?? "", registeredAtUs: now, lastHeartbeatUs: now)
         }
         logger.info("worker registered", metadata: ["worker": "\(request.workerID)", "host": "\(request.hostname)"])
         return RegisterWorkerReply(
@@ -39,13 +39,18 @@ extension Coordinator {
 
     /// A long poll: claims the job due first, or waits (up to `waitMs`, capped) until one may be
     /// claimable (a job created or retried, a backoff over; a 1 s tick as a safety net).
-    func lease(_ request: LeaseJobRequest) async throws -> LeaseJobReply {
+    /// A poll whose connection closed (`pipeID` seen in a `.removed` pipe event) stops and claims
+    /// nothing, so a worker killed while polling costs no job an attempt.
+    func lease(_ request: LeaseJobRequest, pipeID: UInt32? = nil) async throws -> LeaseJobReply {
         guard !request.workerID.isEmpty else { throw RPCError(.invalidRequest, "worker_id must not be empty") }
         let wait = Duration.milliseconds(Int(min(request.waitMs, configuration.maxLeaseWaitMs)))
         let deadline = ContinuousClock.now + wait
         while true {
             let generation = wakeup.generation
             if isDraining { return LeaseJobReply(assignment: nil, retryAfterMs: 1000) }
+            if Task.isCancelled || (pipeID.map { id in runtime.withLock { $0.closedPipes.contains(id) } } ?? false) {
+                return LeaseJobReply(assignment: nil, retryAfterMs: 0)
+            }
             if let job = try await jobs.jobClaimNext(workerID: request.workerID) {
                 if let assignment = try await assignment(for: job, worker: request.workerID) {
                     return LeaseJobReply(assignment: assignment)

@@ -9,6 +9,7 @@ import GreenStreamCore
 import GreenStreamRPC
 import GreenStreamStore
 import Logging
+import NNG
 import Postgres
 import Synchronization
 
@@ -39,6 +40,11 @@ public final class Coordinator: Sendable {
         var committing: Set<JobLease> = []
         var assemblers: [JobLease: ResultAssembler] = [:]
         var workers: [String: WorkerInfo] = [:]
+        /// Open connections' peer addresses, by NNG pipe id (for `workers list`).
+        var pipes: [UInt32: String] = [:]
+        /// Connections that closed (most recent 4096): a long poll held for one claims nothing.
+        var closedPipes: Set<UInt32> = []
+        var closedOrder: [UInt32] = []
     }
 
     /// - Parameters:
@@ -82,12 +88,12 @@ public final class Coordinator: Sendable {
                 transport: .init(contexts: 128 + 128, tls: configuration.tls)),
             service: CoordinatorService(coordinator: self), logger: logger)
         server.withLock { $0 = rpc }
-        startLoops(watcher: watcher, known: known)
+        startLoops(watcher: watcher, known: known, pipeEvents: rpc.pipeEvents)
         logger.info(
             "coordinator ready", metadata: ["listen": "\(rpc.url)", "data_dir": "\(configuration.dataDirectory)"])
     }
 
-    private func startLoops(watcher: LandingWatcher, known: [String: KnownLanding]) {
+    private func startLoops(watcher: LandingWatcher, known: [String: KnownLanding], pipeEvents: AsyncStream<PipeEvent>) {
         let landing = Task { await self.landingLoop(known: known) }
         let forward = Task {
             for await event in watcher.events { self.landingContinuation.yield(.event(event)) }
@@ -99,7 +105,22 @@ public final class Coordinator: Sendable {
             }
         }
         let rescuer = Task { await self.rescuerLoop() }
-        tasks.withLock { $0 = [landing, forward, rescan, rescuer] }
+        let pipes = Task {
+            for await event in pipeEvents {
+                self.runtime.withLock { state in
+                    switch event.kind {
+                    case .added: state.pipes[event.pipeID] = event.remoteAddress
+                    case .removed:
+                        state.pipes[event.pipeID] = nil
+                        if state.closedPipes.insert(event.pipeID).inserted { state.closedOrder.append(event.pipeID) }
+                        if state.closedOrder.count > 4096 { state.closedPipes.remove(state.closedOrder.removeFirst()) }
+                    }
+                }
+                // Held polls of a closed connection stop waiting (and claim nothing).
+                if event.kind == .removed { self.wakeup.signal() }
+            }
+        }
+        tasks.withLock { $0 = [landing, forward, rescan, rescuer, pipes] }
     }
 
     /// Graceful shutdown: stop leasing (held polls return empty), finish in-flight commits (bounded by

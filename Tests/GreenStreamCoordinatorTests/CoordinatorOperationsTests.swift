@@ -144,4 +144,23 @@ struct CoordinatorOperationsTests {
         #expect(fx.logs.contains("restart: committed attempt finished"))
         await fx.stop()
     }
+
+    @Test("R-J-3 a poll whose connection closed stops at once and claims nothing")
+    func pollOfClosedConnectionClaimsNothing() async throws {
+        let fx = try ClusterFixture()
+        let coordinator = try await fx.start()
+        let gone = try fx.client(id: "gone")
+        let poll = Task { try? await gone.leaseJob(.init(workerID: "gone", waitMs: 25_000)) }
+        try await eventually("poll held") { coordinator.parkedPolls == 1 }
+        gone.close()
+        try await eventually("poll released") { coordinator.parkedPolls == 0 }
+        _ = await poll.value
+        try fx.land("after.csv", sampleCSV)
+        let client = try fx.client()
+        let assignment = try #require(try await client.leaseJob(.init(workerID: "w1", waitMs: 10_000)).assignment)
+        #expect(assignment.job.attempt == 1)
+        #expect(try fx.scalar("SELECT count(*) FROM job_attempts WHERE worker_id = 'gone'") == "0")
+        client.close()
+        await fx.stop()
+    }
 }
