@@ -98,7 +98,9 @@ let package = Package(
         .testTarget(
             name: "ParquetTests",
             dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "GreenStreamTesting"]),
-        .testTarget(name: "GreenStreamStoreTests", dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore"]),
+        .testTarget(
+            name: "GreenStreamStoreTests",
+            dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore", "GreenStreamArchive"]),
         .testTarget(
             name: "GreenStreamRPCTests",
             dependencies: [

@@ -44,6 +44,21 @@ public enum HotCommitResult: Sendable, Equatable {
     case duplicate(of: Int64)
     /// The lease is stale (a newer attempt exists, or the job is not running): nothing changed (R-J-4).
     case fenced(currentAttempt: Int32, state: JobState)
+    /// The connection died during COMMIT and the server could not be reached afterwards to
+    /// find out whether it committed (R-H-3, R-J-7). Neither a success nor a failure: record no
+    /// failure and keep the archive files until ``HotStore/resolveCommitOutcome(lease:)`` answers.
+    case unknown
+}
+
+/// Whether an attempt's hot commit happened, as the database records it (see
+/// ``HotStore/resolveCommitOutcome(lease:)``).
+public enum HotCommitResolution: Sendable, Equatable {
+    /// The attempt's commit is in: the job is `succeeded` (readings stored) or `duplicate`, and
+    /// the attempt's history row is closed with that outcome. Publish/finalize its archive files.
+    case committed(JobState)
+    /// The attempt's commit did not happen and never will (its transaction is over): nothing of
+    /// it is stored. Discard its archive files; the attempt failed like any sink error.
+    case notCommitted
 }
 
 /// Bad input to the hot store.

@@ -9,10 +9,13 @@ public final class HotStore: Sendable {
     public let pool: ConnectionPool
     /// Test seam: called after each COPY chunk with the backend pid and bytes sent so far.
     let afterCopyChunk: (@Sendable (_ backendPID: Int32, _ bytesSent: Int) throws -> Void)?
+    /// Where ``resolveCommitOutcome(lease:)`` connects; the pool's URL unless a test says otherwise.
+    let resolveURL: String
 
     public init(pool: ConnectionPool) {
         self.pool = pool
         self.afterCopyChunk = nil
+        self.resolveURL = pool.url
     }
 
     init(
@@ -20,6 +23,14 @@ public final class HotStore: Sendable {
     ) {
         self.pool = pool
         self.afterCopyChunk = afterCopyChunk
+        self.resolveURL = pool.url
+    }
+
+    /// Test seam: a store whose commit-outcome resolution connects to `resolveURL`.
+    init(pool: ConnectionPool, resolveURL: String) {
+        self.pool = pool
+        self.afterCopyChunk = nil
+        self.resolveURL = resolveURL
     }
 
     /// Commits one attempt's readings in one transaction (R-H-3): fence check, readings loaded by
@@ -31,21 +42,58 @@ public final class HotStore: Sendable {
     /// already stored pay for a keyed update (see ``load(_:shape:rowHourStart:jobID:_:)``).
     /// Runs at REPEATABLE READ, so a concurrent commit that invalidates what this one read makes
     /// one of them fail (serialisation failure, deadlock or unique violation) and re-run.
+    ///
+    /// When the connection dies during COMMIT the transaction may or may not have committed. The
+    /// commit then asks the database on a fresh connection (``resolveCommitOutcome(lease:)``) and
+    /// returns what really happened: the committed result, or the connection error when nothing
+    /// was committed; ``HotCommitResult/unknown`` only when the server cannot be reached.
     /// - Throws: ``HotStoreError`` for a malformed batch; ``PostgresError`` when the server or the
     ///   connection fails (a sink error: nothing was committed); ``StoreError/jobNotFound(_:)``.
     public func commit(_ params: HotCommitParams) throws -> HotCommitResult {
         let batch = params.readings
         let shape = try BatchShape(batch)
+        var runs = 0
+        // What the last transaction run would have committed, for a COMMIT whose answer is lost.
+        var pending: HotCommitResult?
+        do {
+            return try pool.withTransaction(.repeatableRead, maxAttempts: 12, retryIf: { $0.isUniqueViolation }) {
+                runs += 1
+                pending = nil
+                let result = try commitRun(params, shape, runs: runs, $0)
+                pending = result
+                return result
+            }
+        } catch let error as PostgresError where error.isCommitOutcomeUnknown {
+            guard let pending else { throw error }
+            // A fenced run wrote nothing, so whether its COMMIT went through does not matter.
+            if case .fenced = pending { return pending }
+            switch try? resolveCommitOutcome(lease: params.lease) {
+            case .committed?: return pending
+            case .notCommitted?: throw error
+            case nil: return .unknown
+            }
+        }
+    }
+
+    /// One run of the commit transaction's body.
+    private func commitRun(_ params: HotCommitParams, _ shape: BatchShape, runs: Int, _ c: PostgresConnection)
+        throws -> HotCommitResult
+    {
+        let batch = params.readings
         let interpolated = batch.quality.reduce(0) { $0 + ($1 == .interpolated ? 1 : 0) }
         let jobID = PostgresValue.int(params.lease.jobID)
-        var runs = 0
-        return try pool.withTransaction(.repeatableRead, maxAttempts: 12, retryIf: { $0.isUniqueViolation }) { c in
-            runs += 1
+        do {  // (a plain block: the body keeps the indentation of the closure it used to be)
             // Without these the planner may hash-join a batch against all of readings once it is
             // large, so every load slows as the table grows (notes/postgres.md).
             // Memoize only adds a cache miss per probe here: every key is probed once.
+            // JIT compiles each 100 k-row statement for 150–250 ms and wins nothing back.
+            // Stored kW values must come back as text that reads back to the same double
+            // (the rollup subtracts exactly what was added), whatever the server's default.
             try c.execute(
-                unsafeSQL: "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_memoize = off")
+                unsafeSQL: """
+                    SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_memoize = off;
+                    SET LOCAL jit = off; SET LOCAL extra_float_digits = 3
+                    """)
             let job = try c.query("SELECT attempt, state::text AS state FROM jobs WHERE id = $1 FOR UPDATE", [jobID])
             guard !job.isEmpty else { throw StoreError.jobNotFound(params.lease.jobID) }
             let currentAttempt = Int32(try job.row(0).int("attempt"))

@@ -19,6 +19,9 @@ struct RowPlan {
     /// Per meter of the shape: whether any stored reading lies inside its range, which means
     /// rollup rows may exist for any of its hours, not only the first and last.
     var meterHasStored: [Bool]
+    /// Per meter of the shape: stored readings inside its range, and how many of them it replaces.
+    var storedPerMeter: [Int]
+    var replacedPerMeter: [Int]
 
     var insertCount: Int { actions.reduce(0) { $0 + ($1 == .insert ? 1 : 0) } }
 
@@ -28,18 +31,28 @@ struct RowPlan {
         var ts: [Int64] = []
         var kw: [Double] = []
         var jobID: [Int64] = []
+
+        func sortedByKey() -> Stored {
+            let order = meterID.indices.sorted { (meterID[$0], ts[$0]) < (meterID[$1], ts[$1]) }
+            return Stored(
+                meterID: order.map { meterID[$0] }, ts: order.map { ts[$0] }, kw: order.map { kw[$0] },
+                jobID: order.map { jobID[$0] })
+        }
     }
 
     init(batch: ReadingBatch, shape: BatchShape, stored: Stored, jobID: Int64) {
         actions = [Action](repeating: .insert, count: batch.count)
         oldKw = [Double](repeating: 0, count: batch.count)
         meterHasStored = [Bool](repeating: false, count: shape.meters.count)
+        storedPerMeter = [Int](repeating: 0, count: shape.meters.count)
+        replacedPerMeter = [Int](repeating: 0, count: shape.meters.count)
         var s = 0
         for m in 0..<shape.meters.count {
             let meter = shape.meters[m]
             while s < stored.meterID.count && stored.meterID[s] < meter { s += 1 }
             guard s < stored.meterID.count && stored.meterID[s] == meter else { continue }
             meterHasStored[m] = true
+            let firstStored = s
             var i = shape.meterStart[m]
             let end = shape.meterStart[m + 1]
             while i < end && s < stored.meterID.count && stored.meterID[s] == meter {
@@ -53,6 +66,7 @@ struct RowPlan {
                     if stored.jobID[s] < jobID {
                         actions[i] = .replace
                         oldKw[i] = stored.kw[s]
+                        replacedPerMeter[m] += 1
                     } else {
                         actions[i] = .keep
                     }
@@ -61,6 +75,7 @@ struct RowPlan {
                 }
             }
             while s < stored.meterID.count && stored.meterID[s] == meter { s += 1 }
+            storedPerMeter[m] = s - firstStored
         }
     }
 }

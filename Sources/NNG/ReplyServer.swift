@@ -39,7 +39,11 @@ public final class ReplyServer: @unchecked Sendable {
     public init(listeningOn url: String, options: ReplyServerOptions = .init(), handler: @escaping ServerHandler) throws
     {
         self.url = url
-        try NngError.check(nng_rep0_open(&socket), "nng_rep0_open")
+        let rv = nng_rep0_open(&socket)
+        guard rv == 0 else {
+            closed.withLock { $0 = true }  // nothing was opened: nothing for deinit to keep
+            throw NngError(code: rv, operation: "nng_rep0_open")
+        }
         do {
             pipeSource.register(on: socket)
             for _ in 0..<options.contexts {

@@ -38,7 +38,11 @@ public final class RequestClient: @unchecked Sendable {
     public init(dialing url: String, options: RequestClientOptions = .init()) throws {
         self.url = url
         self.options = options
-        try NngError.check(nng_req0_open(&socket), "nng_req0_open")
+        let rv = nng_req0_open(&socket)
+        guard rv == 0 else {
+            closed.withLock { $0 = true }  // nothing was opened: nothing for deinit to keep
+            throw NngError(code: rv, operation: "nng_req0_open")
+        }
         do {
             pipeSource.register(on: socket)
             let resend = options.resendInterval?.nngMilliseconds ?? Int32(NNG_DURATION_INFINITE)

@@ -144,7 +144,9 @@ public final class PostgresConnection {
     private func transactionBody<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         do {
             let value = try body(self)
-            try execute(unsafeSQL: "COMMIT")
+            // Named "commit" so that a connection lost here reads as an unknown outcome
+            // (PostgresError.isCommitOutcomeUnknown), not as a failed transaction.
+            try handle.execSimple("COMMIT", operation: "commit")
             return value
         } catch {
             if handle.isOK { _ = try? execute(unsafeSQL: "ROLLBACK") }

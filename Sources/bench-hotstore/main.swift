@@ -2,7 +2,10 @@
 // binary COPYs of the same rows in the same run — into an unindexed table, and into a table with
 // the readings primary key. Run from the repository root:
 //
-//   swift run -c release bench-hotstore [--batches 10] [--rows 100000] [--meters 1000]
+//   swift run -c release bench-hotstore [--batches 10] [--rows 100000] [--meters 1000] [--corrections 5]
+//
+// Corrections re-send the first batches (up to --corrections of them), each right after a fresh
+// batch, and the ratio of each back-to-back pair is reported.
 //
 // Uses GS_PG_URL when set, otherwise starts (and stops) a throwaway server via cluster/postgres.sh.
 import Foundation
@@ -14,17 +17,20 @@ struct Options {
     var batches = 10
     var rows = 100_000
     var meters = 1000
+    var corrections = 5
 
     init(_ arguments: [String]) throws {
         var i = 1
         while i < arguments.count {
             guard i + 1 < arguments.count, let value = Int(arguments[i + 1]), value > 0 else {
-                throw BenchServer.Failure(description: "usage: bench-hotstore [--batches N] [--rows N] [--meters N]")
+                throw BenchServer.Failure(
+                    description: "usage: bench-hotstore [--batches N] [--rows N] [--meters N] [--corrections N]")
             }
             switch arguments[i] {
             case "--batches": batches = value
             case "--rows": rows = value
             case "--meters": meters = value
+            case "--corrections": corrections = value
             default: throw BenchServer.Failure(description: "unknown option \(arguments[i])")
             }
             i += 2
@@ -156,7 +162,18 @@ for k in 0..<options.batches {
     }
 }
 // Corrections: re-send the first batches with new values under later jobs (every row collides).
-for k in 0..<min(3, options.batches) {
+// Each is paired with a fresh batch committed just before it, so that both meet the same
+// machine load (other builds moved absolute rates by ±30 % within one run here).
+var pairedFresh: [Double] = []
+for k in 0..<min(options.corrections, options.batches) {
+    let fresh = makeBatch(options.batches + 1000 + k, options)
+    let freshJob = try claim("paired-fresh-\(k).csv")
+    var freshResult: HotCommitResult?
+    pairedFresh.append(
+        try seconds { freshResult = try hot.commit(HotCommitParams(lease: freshJob.lease, readings: fresh)) })
+    guard case .committed(let freshStats) = freshResult, freshStats.inserted == fresh.count else {
+        throw BenchServer.Failure(description: "paired fresh batch \(k): \(String(describing: freshResult))")
+    }
     let batch = makeBatch(k, options, valueOffset: 0.5)
     let job = try claim("correction-\(k).csv")
     var result: HotCommitResult?
@@ -183,9 +200,10 @@ for j in 0..<min(3, options.batches) {
 let mismatches = try pool.withConnection { c in
     try c.query(
         """
-        SELECT count(*) AS n FROM (SELECT gs_hour_start(ts, 'UTC') h, meter_id, avg(kw) m FROM readings GROUP BY 1, 2) s
+        SELECT count(*) AS n
+        FROM (SELECT gs_hour_start(ts, 'UTC') h, meter_id, sum(kw::numeric) s, count(*) c FROM readings GROUP BY 1, 2) s
         FULL JOIN meter_hourly mh ON mh.meter_id = s.meter_id AND mh.hour_start = s.h
-        WHERE mh.meter_id IS NULL OR s.h IS NULL OR abs(mh.kw_sum / mh.readings - s.m) > 1e-9
+        WHERE mh.meter_id IS NULL OR s.h IS NULL OR mh.kw_sum <> s.s OR mh.readings <> s.c
         """
     ).row(0).int("n")
 }
@@ -203,6 +221,7 @@ if !boundaryShared.isEmpty {
         rows: rowsPerBatch)
 }
 if !corrections.isEmpty {
+    _ = report("HotStore.commit, fresh readings, each just before a correction", pairedFresh, rows: rowsPerBatch)
     _ = report("HotStore.commit, corrections (every row replaces a stored one)", corrections, rows: rowsPerBatch)
 }
 print("")
@@ -210,4 +229,11 @@ print(
     String(
         format: "hot commit / keyed COPY = %.2f (goal ≥ 0.5); / unindexed COPY = %.2f; goal 150k rows/s: %@",
         commitRate / keyedRate, commitRate / unindexedRate, commitRate >= 150_000 ? "met" : "missed"))
-print("rollup check against readings: \(mismatches == 0 ? "consistent" : "\(mismatches) MISMATCHES")")
+if !corrections.isEmpty {
+    let ratios = zip(pairedFresh, corrections).map { fresh, correction in fresh / correction }.sorted()
+    print(
+        String(
+            format: "corrections / fresh commit, median of %d back-to-back pairs = %.2f (goal ≥ 0.5; pairs %@)",
+            ratios.count, ratios[ratios.count / 2], ratios.map { String(format: "%.2f", $0) }.joined(separator: " ")))
+}
+print("rollup check against readings (exact): \(mismatches == 0 ? "consistent" : "\(mismatches) MISMATCHES")")

@@ -16,23 +16,10 @@ import Testing
         return try db.hot.commit(HotCommitParams(lease: job.lease, readings: batch, rejectCounts: [.invalidUnit: 2]))
     }
 
-    /// Rows where grid_hourly differs from R-F-3 computed from scratch over readings, with hours
-    /// taken by truncating grid-zone local time (an independent formula from the store's).
+    /// Rows where grid_hourly or meter_hourly differ from R-F-3 computed from scratch over
+    /// readings, exactly (no tolerance; see HotStoreExactRollupTests).
     static func rollupMismatches(_ db: TestDatabase, zone: String) throws -> Int64 {
-        try db.int(
-            """
-            WITH per_meter AS (
-                SELECT date_trunc('hour', ts AT TIME ZONE $1) AS local_hour, meter_id, avg(kw) AS mean_kw
-                FROM readings GROUP BY 1, 2
-            ), scratch AS (
-                SELECT local_hour, count(*)::int AS meters, sum(mean_kw) AS load_kw FROM per_meter GROUP BY 1
-            ), maintained AS (
-                SELECT hour_start AT TIME ZONE $1 AS local_hour, meters, load_kw FROM grid_hourly
-            )
-            SELECT count(*) FROM scratch s FULL JOIN maintained m USING (local_hour)
-            WHERE s.meters IS DISTINCT FROM m.meters OR s.load_kw IS NULL OR m.load_kw IS NULL
-               OR abs(s.load_kw - m.load_kw) > 1e-9 * greatest(1, abs(s.load_kw))
-            """, [.text(zone)])
+        try HotStoreExactRollupTests.exactMismatches(db, zone: zone)
     }
 
     @Test(
