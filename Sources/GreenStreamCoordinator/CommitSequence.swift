@@ -4,6 +4,7 @@
 //   stage ──ok──▶ commitHotStore ──committed──▶ publishArchive ▶ publishRejects ▶ moveRawToProcessed ▶ finalizeArchive ▶ done(committed)
 //     │                │         ──duplicate──▶ discardStaging ▶ moveRawToProcessed ▶ done(duplicate)
 //     │                │         ──fenced─────▶ discardStaging ▶ done(fenced)
+//     │                │         ──failed─────▶ discardStaging ▶ recordSinkFailure ▶ done(failed)
 //     │                │         ──unknown────▶ resolveCommitOutcome ──committed──▶ (as committed)
 //     │                │                                           ──not committed─▶ discardStaging ▶ recordSinkFailure ▶ done(failed)
 //     └──failed──▶ discardStaging ▶ recordSinkFailure ▶ done(failed)
@@ -57,7 +58,9 @@ public struct CommitSequence: Sendable, Equatable {
         case committed
         case duplicate(of: Int64)
         case fenced
-        /// The COMMIT's outcome could not be learned (connection lost), or the call threw.
+        /// The call failed before COMMIT (a sink error): nothing was committed.
+        case failed(reason: String)
+        /// The COMMIT's outcome could not be learned (its connection died, the server out of reach).
         case unknown(reason: String)
     }
 
@@ -122,6 +125,7 @@ public struct CommitSequence: Sendable, Equatable {
         case .committed: return finish(.committed, steps: [.publishArchive, .publishRejects, .moveRawToProcessed, .finalizeArchive])
         case .duplicate(let original): return finish(.duplicate(of: original), steps: [.discardStaging, .moveRawToProcessed])
         case .fenced: return finish(.fenced, steps: [.discardStaging])
+        case .failed(let reason): return failBeforeCommit(reason: "sink_error: " + reason)
         case .unknown:
             phase = .resolving
             return .resolveCommitOutcome

@@ -109,16 +109,22 @@ extension Coordinator {
                     case .committed: outcome = .committed
                     case .duplicate(let original): outcome = .duplicate(of: original)
                     case .fenced: outcome = .fenced
+                    case .unknown: outcome = .unknown(reason: "the COMMIT's outcome was lost with its connection")
                     }
                 } catch {
+                    // The store resolves a lost COMMIT itself when it can (.unknown otherwise), so an
+                    // error here means nothing was committed: a sink error (R-J-3).
                     logger.error("hot commit failed: \(error)", metadata: meta)
-                    outcome = .unknown(reason: "\(error)")
+                    outcome = .failed(reason: "\(error)")
                 }
                 action = sequence.commitReturned(outcome)
             case .resolveCommitOutcome:
                 do {
+                    let hot = self.hot
+                    let resolved = try await hot.pool.threads.run { try hot.resolveCommitOutcome(lease: lease) }
                     let current = try await jobs.jobShow(id: lease.jobID)?.job
-                    action = sequence.commitResolved(Self.resolution(of: lease, job: current))
+                    logger.warning("commit outcome resolved: \(resolved)", metadata: meta)
+                    action = sequence.commitResolved(Self.resolution(resolved, of: lease, job: current))
                 } catch {
                     logger.error("cannot resolve the commit's outcome yet: \(error)", metadata: meta)
                     try? await Task.sleep(for: pause)
@@ -185,14 +191,15 @@ extension Coordinator {
     /// Failures of one file step after which the sequence stops retrying (about a minute of backoff).
     static let maxStepFailures = 20
 
-    /// What the job row says about a commit of `lease` whose outcome was unknown.
-    static func resolution(of lease: JobLease, job: Job?) -> CommitSequence.Resolution {
-        guard let job, job.attempt == lease.attempt else { return .notCurrent }
-        switch job.state {
-        case .succeeded: return .committed
-        case .duplicate: return .duplicate(of: job.duplicateOf ?? 0)
-        case .running: return .notCommitted
-        default: return .notCurrent
+    /// The store's answer about a lost COMMIT of `lease`, with the job row read after it (whether the
+    /// attempt is still current decides if a failure is to be recorded).
+    static func resolution(_ resolved: HotCommitResolution, of lease: JobLease, job: Job?) -> CommitSequence.Resolution {
+        switch resolved {
+        case .committed(.duplicate): return .duplicate(of: job?.duplicateOf ?? 0)
+        case .committed: return .committed
+        case .notCommitted:
+            guard let job, job.attempt == lease.attempt, job.state == .running else { return .notCurrent }
+            return .notCommitted
         }
     }
 }

@@ -45,6 +45,16 @@ struct CommitSequenceTests {
         #expect(s.stepSucceeded() == .done(.failed(reason: "sink_error: disk full")))
     }
 
+    @Test("R-J-3 a hot store error before COMMIT is a sink error: undo, record the failure")
+    func commitErrorIsASinkError() {
+        var s = CommitSequence()
+        _ = s.resultReceived()
+        _ = s.stageSucceeded()
+        #expect(s.commitReturned(.failed(reason: "connection refused")) == .discardStaging)
+        #expect(s.stepSucceeded() == .recordSinkFailure(reason: "sink_error: connection refused"))
+        #expect(s.stepSucceeded() == .done(.failed(reason: "sink_error: connection refused")))
+    }
+
     @Test("An unknown commit outcome is resolved before anything else, again while resolving fails")
     func unknownOutcomeResolvesFirst() {
         var s = CommitSequence()
