@@ -140,10 +140,11 @@ public final class Coordinator: Sendable {
         watcher.withLock { $0 }?.stop()
         landingContinuation.finish()
         for task in tasks.withLock({ $0 }) { task.cancel() }
-        // Give replies that are being written (held polls just answered) a moment to leave.
+        // Held polls return at once now; wait for them and for every reply to leave (bounded: a
+        // dropped malformed request never gets one, and new polls keep being answered).
         if let rpc = server.withLock({ $0 }) {
             let settle = ContinuousClock.now + .seconds(2)
-            while rpc.repliesFinished < rpc.requestsReceived - rpc.parkedPolls && ContinuousClock.now < settle {
+            while (rpc.parkedPolls > 0 || rpc.repliesFinished < rpc.requestsReceived) && ContinuousClock.now < settle {
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }

@@ -163,4 +163,30 @@ struct CoordinatorOperationsTests {
         client.close()
         await fx.stop()
     }
+
+    @Test("R-J-3 an attempt whose worker goes silent with the budget spent is quarantined with worker_lost")
+    func silentWorkerSpendsTheBudget() async throws {
+        let fx = try ClusterFixture(heartbeatTimeout: 0.5, retries: 0)
+        try await fx.start()
+        try fx.land("poison.csv", sampleCSV)
+        let client = try fx.client()
+        let assignment = try #require(try await client.leaseJob(.init(workerID: "w1", waitMs: 10_000)).assignment)
+        let id = assignment.job.jobID
+        try await eventually("quarantined with its record") {
+            fx.exists("quarantine/\(id)-poison.csv") && fx.exists("quarantine/\(id)-poison.csv.json")
+        }
+        let record = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: fx.path("quarantine/\(id)-poison.csv.json")))) as? [String: Any]
+        #expect(record?["reason"] as? String == "worker_lost")
+        #expect(fx.logs.contains("attempt lost"))
+        let listed = try await client.listJobs(.init(state: .quarantined))
+        #expect(listed.jobs.map(\.error) == ["worker_lost"])
+        // Its late result changes nothing.
+        await #expect(throws: RPCError.self) {
+            _ = try await client.reportResult(try ClusterFixture.result(for: assignment, worker: "w1"))
+        }
+        #expect(try fx.scalar("SELECT count(*) FROM readings") == "0")
+        client.close()
+        await fx.stop()
+    }
 }
