@@ -1,13 +1,14 @@
 // The commit sequence of one reported result (R-H-3, R-J-4, R-J-5, R-P-1), as a pure state machine.
-// The executor (Coordinator+Commit.swift) performs each Action and feeds back what happened.
+// The executor (Coordinator+Results.swift) performs each Action and feeds back what happened.
 //
-//   stage ──ok──▶ commitHotStore ──committed──▶ publishArchive ▶ publishRejects ▶ moveRawToProcessed ▶ finalizeArchive ▶ done(committed)
-//     │                │         ──duplicate──▶ discardStaging ▶ moveRawToProcessed ▶ done(duplicate)
-//     │                │         ──fenced─────▶ discardStaging ▶ done(fenced)
-//     │                │         ──failed─────▶ discardStaging ▶ recordSinkFailure ▶ done(failed)
-//     │                │         ──unknown────▶ resolveCommitOutcome ──committed──▶ (as committed)
-//     │                │                                           ──not committed─▶ discardStaging ▶ recordSinkFailure ▶ done(failed)
-//     └──failed──▶ discardStaging ▶ recordSinkFailure ▶ done(failed)
+//   stage ─ok─▶ commitHotStore ─committed─▶ publishArchive ▶ publishRejects ▶ moveRawToProcessed
+//     │              │                      ▶ finalizeArchive ▶ done(committed)
+//     │              ├─duplicate─▶ discardStaging ▶ moveRawToProcessed ▶ done(duplicate)
+//     │              ├─fenced────▶ discardStaging ▶ done(fenced)
+//     │              ├─failed────▶ discardStaging ▶ recordSinkFailure ▶ done(failed)
+//     │              └─unknown───▶ resolveCommitOutcome ─committed─▶ (as committed)
+//     │                                                 ─not committed─▶ (as failed)
+//     └─failed─▶ discardStaging ▶ recordSinkFailure ▶ done(failed)
 //
 // Everything before the hot commit is undone on any failure; everything after it is finished, and a
 // failed step after the commit is retried (the commit cannot be taken back). A crash at any point is
@@ -122,8 +123,10 @@ public struct CommitSequence: Sendable, Equatable {
     public mutating func commitReturned(_ outcome: HotOutcome) -> Action {
         precondition(phase == .committing, "commit returned outside committing")
         switch outcome {
-        case .committed: return finish(.committed, steps: [.publishArchive, .publishRejects, .moveRawToProcessed, .finalizeArchive])
-        case .duplicate(let original): return finish(.duplicate(of: original), steps: [.discardStaging, .moveRawToProcessed])
+        case .committed:
+            return finish(.committed, steps: [.publishArchive, .publishRejects, .moveRawToProcessed, .finalizeArchive])
+        case .duplicate(let original):
+            return finish(.duplicate(of: original), steps: [.discardStaging, .moveRawToProcessed])
         case .fenced: return finish(.fenced, steps: [.discardStaging])
         case .failed(let reason): return failBeforeCommit(reason: "sink_error: " + reason)
         case .unknown:
@@ -136,8 +139,10 @@ public struct CommitSequence: Sendable, Equatable {
     public mutating func commitResolved(_ resolution: Resolution) -> Action {
         precondition(phase == .resolving, "resolution outside resolving")
         switch resolution {
-        case .committed: return finish(.committed, steps: [.publishArchive, .publishRejects, .moveRawToProcessed, .finalizeArchive])
-        case .duplicate(let original): return finish(.duplicate(of: original), steps: [.discardStaging, .moveRawToProcessed])
+        case .committed:
+            return finish(.committed, steps: [.publishArchive, .publishRejects, .moveRawToProcessed, .finalizeArchive])
+        case .duplicate(let original):
+            return finish(.duplicate(of: original), steps: [.discardStaging, .moveRawToProcessed])
         case .notCommitted:
             return failBeforeCommit(reason: "sink_error: hot store commit failed")
         case .notCurrent: return finish(.fenced, steps: [.discardStaging])

@@ -15,7 +15,8 @@ extension Coordinator {
         var next: Int64 = 0
         // Pages by key (R-J-9), 10 000 at a time, until the limit is filled.
         while summaries.count < limit {
-            let page = try await jobs.jobList(state: request.state, limit: min(10_000, limit - summaries.count), beforeID: before)
+            let page = try await jobs.jobList(
+                state: request.state, limit: min(10_000, limit - summaries.count), beforeID: before)
             summaries += page.jobs.map(Self.summary)
             guard let key = page.nextBeforeID else {
                 next = 0
@@ -56,9 +57,14 @@ extension Coordinator {
     func retryJobs(_ request: RetryJobsRequest) async throws -> RetryJobsReply {
         var ids = request.jobIDs
         if ids.isEmpty {
-            guard let state = request.state else { throw RPCError(.invalidRequest, "name job ids, or a state to retry") }
-            guard state == .quarantined else { throw RPCError(.failedPrecondition, "only quarantined jobs can be retried") }
-            ids = try await jobs.jobIDs(state: .quarantined, error: request.error.isEmpty ? nil : request.error, limit: 100_000)
+            guard let state = request.state else {
+                throw RPCError(.invalidRequest, "name job ids, or a state to retry")
+            }
+            guard state == .quarantined else {
+                throw RPCError(.failedPrecondition, "only quarantined jobs can be retried")
+            }
+            ids = try await jobs.jobIDs(
+                state: .quarantined, error: request.error.isEmpty ? nil : request.error, limit: 100_000)
         }
         var retried: [Int64] = []
         for id in ids {
@@ -85,7 +91,8 @@ extension Coordinator {
                 let info = known[record.id]
                 return WorkerInfo(
                     workerID: record.id, hostname: info?.hostname ?? "", softwareVersion: info?.softwareVersion ?? "",
-                    address: info?.address ?? "", registeredAtUs: Int64(record.firstSeenAt.timeIntervalSince1970 * 1_000_000),
+                    address: info?.address ?? "",
+                    registeredAtUs: Int64(record.firstSeenAt.timeIntervalSince1970 * 1_000_000),
                     lastHeartbeatUs: Int64(record.lastHeartbeatAt.timeIntervalSince1970 * 1_000_000),
                     inFlight: record.runningAttempts)
             })
@@ -96,16 +103,23 @@ extension Coordinator {
     func ingest(_ request: IngestFileRequest) async throws -> IngestFileReply {
         let name = request.fileName
         guard Zones.isSafe(name), !Zones.isIgnored(name) else {
-            throw RPCError(.invalidRequest, "file name \(name.debugDescription) is refused (path separators, '..', hidden or temporary names)")
+            throw RPCError(
+                .invalidRequest,
+                "file name \(name.debugDescription) is refused (path separators, '..', hidden or temporary names)")
         }
         guard !isDraining else { throw RPCError(.unavailable, "the coordinator is shutting down") }
         let zones = self.zones
         let bytes = request.content
-        do { try await files.run { try zones.land(name: name, bytes: bytes) } } catch let error as ZoneError where error.errno == EEXIST {
+        do { try await files.run { try zones.land(name: name, bytes: bytes) } } catch let error as ZoneError
+            where error.errno == EEXIST
+        {
             throw RPCError(.failedPrecondition, "a file named \(name) is still waiting in landing/")
         }
         let job = await withCheckedContinuation { landingContinuation.yield(.ingested(name, $0)) }
-        guard let job else { throw RPCError(.unavailable, "\(name) was landed but no job could be created yet; it is picked up by the next rescan") }
+        guard let job else {
+            throw RPCError(
+                .unavailable, "\(name) was landed but no job could be created yet; it is picked up by the next rescan")
+        }
         return IngestFileReply(jobID: job.id, state: job.state)
     }
 
@@ -131,6 +145,8 @@ extension Coordinator {
         let zone = try await hot.gridTimeZone()
         return PeakHoursReply(
             day: result.day, gridTimeZone: zone,
-            hours: result.hours.map { PeakHour(hourStartUs: $0.hourStartMicros, meters: UInt32($0.meters), loadKW: $0.loadKW) })
+            hours: result.hours.map {
+                PeakHour(hourStartUs: $0.hourStartMicros, meters: UInt32($0.meters), loadKW: $0.loadKW)
+            })
     }
 }

@@ -69,7 +69,8 @@ extension Coordinator {
         }
         let created: (job: Job, created: Bool)
         do {
-            created = try await jobs.jobCreate(JobCreateParams(fileName: name, sha256: hashed.sha256, sizeBytes: hashed.size))
+            created = try await jobs.jobCreate(
+                JobCreateParams(fileName: name, sha256: hashed.sha256, sizeBytes: hashed.size))
         } catch {
             logger.error("cannot create job: \(error)", metadata: ["file": "\(name)"])
             return nil
@@ -81,8 +82,10 @@ extension Coordinator {
         if created.created {
             logger.info(
                 job.state == .duplicate ? "job duplicate" : "job created",
-                metadata: ["job_id": "\(job.id)", "file": "\(name)", "state": "\(job.state.rawValue)",
-                           "bytes": "\(hashed.size)"].merging(job.duplicateOf.map { ["duplicate_of": "\($0)"] } ?? [:]) { a, _ in a })
+                metadata: [
+                    "job_id": "\(job.id)", "file": "\(name)", "state": "\(job.state.rawValue)",
+                    "bytes": "\(hashed.size)",
+                ].merging(job.duplicateOf.map { ["duplicate_of": "\($0)"] } ?? [:]) { a, _ in a })
         }
         await perform(action, jobID: job.id)
         return job

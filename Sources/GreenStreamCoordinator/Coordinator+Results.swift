@@ -10,7 +10,9 @@ import Logging
 extension Coordinator {
     func report(_ request: ReportResultRequest) async throws -> ReportResultReply {
         let lease = request.job
-        let meta: Logger.Metadata = ["job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "worker": "\(request.workerID)"]
+        let meta: Logger.Metadata = [
+            "job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "worker": "\(request.workerID)",
+        ]
         guard let job = try await jobs.jobShow(id: lease.jobID)?.job else {
             throw RPCError(.notFound, "no job \(lease.jobID)")
         }
@@ -23,7 +25,9 @@ extension Coordinator {
             if outcome == .fenced { return try refuse(lease, job: job, meta: meta) }
             logger.warning(
                 "attempt failed",
-                metadata: meta.merging(["reason": "\(failure.reason)", "kind": "\(failure.kind)", "file": "\(job.fileName)"]) { a, _ in a })
+                metadata: meta.merging([
+                    "reason": "\(failure.reason)", "kind": "\(failure.kind)", "file": "\(job.fileName)",
+                ]) { a, _ in a })
             await perform(lifecycle.failureRecorded(outcome, reason: failure.reason), jobID: lease.jobID)
             if case .retrying = outcome { return ReportResultReply(jobState: .retrying) }
             return ReportResultReply(jobState: .quarantined)
@@ -67,15 +71,21 @@ extension Coordinator {
     private func refuse(_ lease: JobLease, job: Job, meta: Logger.Metadata) throws -> ReportResultReply {
         logger.warning(
             "result refused: stale attempt",
-            metadata: meta.merging(["current_attempt": "\(job.attempt)", "state": "\(job.state.rawValue)"]) { a, _ in a })
-        throw RPCError(.staleAttempt, "job \(lease.jobID) attempt \(lease.attempt) is not current (attempt \(job.attempt), \(job.state.rawValue))")
+            metadata: meta.merging(["current_attempt": "\(job.attempt)", "state": "\(job.state.rawValue)"]) { a, _ in a
+            })
+        throw RPCError(
+            .staleAttempt,
+            "job \(lease.jobID) attempt \(lease.attempt) is not current (attempt \(job.attempt), \(job.state.rawValue))"
+        )
     }
 
     /// Runs the commit sequence of one complete result, performing each action of the machine.
     func commit(_ success: JobSuccess, of job: Job, lease: JobLease, worker: String) async -> CommitSequence.Outcome {
         runtime.withLock { $0.commitsInFlight += 1 }
         defer { runtime.withLock { $0.commitsInFlight -= 1 } }
-        let meta: Logger.Metadata = ["job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "worker": "\(worker)", "file": "\(job.fileName)"]
+        let meta: Logger.Metadata = [
+            "job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "worker": "\(worker)", "file": "\(job.fileName)",
+        ]
         let archive = self.archive
         let zones = self.zones
         var sequence = CommitSequence()
@@ -105,7 +115,9 @@ extension Coordinator {
             case .commitHotStore:
                 let outcome: CommitSequence.HotOutcome
                 do {
-                    switch try await hot.commit(HotCommitParams(lease: lease, readings: success.readings, rejectCounts: success.rejectCounts)) {
+                    switch try await hot.commit(
+                        HotCommitParams(lease: lease, readings: success.readings, rejectCounts: success.rejectCounts))
+                    {
                     case .committed: outcome = .committed
                     case .duplicate(let original): outcome = .duplicate(of: original)
                     case .fenced: outcome = .fenced
@@ -152,7 +164,8 @@ extension Coordinator {
                     if failures >= Self.maxStepFailures, let outcome = sequence.outcomeIfAbandoned {
                         // The hot store has decided; what is left is finished (or undone) by the next
                         // start's reconciliation, which finds the attempt's staging.
-                        logger.critical("commit step \(step) keeps failing; left for restart reconciliation", metadata: meta)
+                        logger.critical(
+                            "commit step \(step) keeps failing; left for restart reconciliation", metadata: meta)
                         return outcome
                     }
                     try? await Task.sleep(for: pause)
@@ -176,12 +189,15 @@ extension Coordinator {
                 case .committed:
                     logger.info(
                         "job committed",
-                        metadata: meta.merging(["readings": "\(success.readings.count)", "rejects": "\(success.rejects.count)",
-                                                "archive_files": "\(success.archiveFiles.count)"]) { a, _ in a })
+                        metadata: meta.merging([
+                            "readings": "\(success.readings.count)", "rejects": "\(success.rejects.count)",
+                            "archive_files": "\(success.archiveFiles.count)",
+                        ]) { a, _ in a })
                 case .duplicate(let original):
                     logger.info("job duplicate", metadata: meta.merging(["duplicate_of": "\(original)"]) { a, _ in a })
                 case .fenced: break
-                case .failed(let reason): logger.warning("attempt failed", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
+                case .failed(let reason):
+                    logger.warning("attempt failed", metadata: meta.merging(["reason": "\(reason)"]) { a, _ in a })
                 }
                 return outcome
             }
@@ -193,7 +209,8 @@ extension Coordinator {
 
     /// The store's answer about a lost COMMIT of `lease`, with the job row read after it (whether the
     /// attempt is still current decides if a failure is to be recorded).
-    static func resolution(_ resolved: HotCommitResolution, of lease: JobLease, job: Job?) -> CommitSequence.Resolution {
+    static func resolution(_ resolved: HotCommitResolution, of lease: JobLease, job: Job?) -> CommitSequence.Resolution
+    {
         switch resolved {
         case .committed(.duplicate): return .duplicate(of: job?.duplicateOf ?? 0)
         case .committed: return .committed

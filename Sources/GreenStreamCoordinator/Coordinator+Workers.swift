@@ -76,18 +76,23 @@ extension Coordinator {
             return RawSource(path: path, bytes: nil)
         }
         guard let source = source ?? nil else {
-            logger.error("raw file missing", metadata: ["job_id": "\(job.id)", "attempt": "\(job.attempt)", "file": "\(job.fileName)"])
+            logger.error(
+                "raw file missing",
+                metadata: ["job_id": "\(job.id)", "attempt": "\(job.attempt)", "file": "\(job.fileName)"])
             let outcome = try await jobs.jobRecordFailure(job.lease, error: "raw_file_missing", kind: .retryable)
             await perform(lifecycle.failureRecorded(outcome, reason: "raw_file_missing"), jobID: job.id)
             return nil
         }
         logger.info(
             "job leased",
-            metadata: ["job_id": "\(job.id)", "attempt": "\(job.attempt)", "worker": "\(worker)", "file": "\(job.fileName)",
-                       "inline": "\(source.bytes != nil)"])
+            metadata: [
+                "job_id": "\(job.id)", "attempt": "\(job.attempt)", "worker": "\(worker)", "file": "\(job.fileName)",
+                "inline": "\(source.bytes != nil)",
+            ])
         return JobAssignment(
             job: job.lease, fileName: job.fileName, fileSHA256: job.sha256.map { String(format: "%02x", $0) }.joined(),
-            fileSize: UInt64(job.sizeBytes), content: source.bytes ?? [], sourcePath: source.bytes == nil ? source.path : "",
+            fileSize: UInt64(job.sizeBytes), content: source.bytes ?? [],
+            sourcePath: source.bytes == nil ? source.path : "",
             settings: configuration.settings, leaseTimeoutMs: UInt32(configuration.heartbeatTimeoutSeconds * 1000))
     }
 
@@ -102,7 +107,8 @@ extension Coordinator {
         }
         for lease in cancel {
             logger.info(
-                "attempt cancelled", metadata: ["job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "worker": "\(request.workerID)"])
+                "attempt cancelled",
+                metadata: ["job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "worker": "\(request.workerID)"])
         }
         return HeartbeatReply(cancel: cancel)
     }

@@ -63,7 +63,8 @@ public final class Coordinator: Sendable {
         archive = ArchiveWriter(dataDirectory: configuration.dataDirectory)
         zones = Zones(dataDirectory: configuration.dataDirectory)
         files = StoreThreadPool(threadCount: 2, name: "greenstream.files")
-        (landingInbox, landingContinuation) = AsyncStream.makeStream(of: LandingRequest.self, bufferingPolicy: .unbounded)
+        (landingInbox, landingContinuation) = AsyncStream.makeStream(
+            of: LandingRequest.self, bufferingPolicy: .unbounded)
     }
 
     /// The endpoint served, with the real port when port 0 was asked for; nil before ``start()``.
@@ -93,7 +94,8 @@ public final class Coordinator: Sendable {
             "coordinator ready", metadata: ["listen": "\(rpc.url)", "data_dir": "\(configuration.dataDirectory)"])
     }
 
-    private func startLoops(watcher: LandingWatcher, known: [String: KnownLanding], pipeEvents: AsyncStream<PipeEvent>) {
+    private func startLoops(watcher: LandingWatcher, known: [String: KnownLanding], pipeEvents: AsyncStream<PipeEvent>)
+    {
         let landing = Task { await self.landingLoop(known: known) }
         let forward = Task {
             for await event in watcher.events { self.landingContinuation.yield(.event(event)) }
@@ -136,7 +138,11 @@ public final class Coordinator: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let left = runtime.withLock { $0.commitsInFlight }
-        if left > 0 { logger.warning("shutdown: commits still in flight; restart reconciliation finishes them", metadata: ["commits": "\(left)"]) }
+        if left > 0 {
+            logger.warning(
+                "shutdown: commits still in flight; restart reconciliation finishes them",
+                metadata: ["commits": "\(left)"])
+        }
         watcher.withLock { $0 }?.stop()
         landingContinuation.finish()
         for task in tasks.withLock({ $0 }) { task.cancel() }
@@ -179,7 +185,8 @@ public final class Coordinator: Sendable {
         let rules = try ZoneRules(named: zone)
         if rules.isFixed && zone != "UTC" {
             throw CoordinatorError.gridTimeZone(
-                "--grid-tz \(zone): the hot store computes grid hours in PostgreSQL, which needs UTC or an IANA zone name")
+                "--grid-tz \(zone): the hot store computes grid hours in PostgreSQL, "
+                    + "which needs UTC or an IANA zone name")
         }
         do { try await hot.setGridTimeZone(zone) } catch let error as StoreError {
             throw CoordinatorError.gridTimeZone("--grid-tz \(zone): \(error)")
@@ -197,7 +204,8 @@ public final class Coordinator: Sendable {
             do {
                 for (lease, outcome) in try await jobs.jobRescueLost() {
                     logger.warning(
-                        "attempt lost", metadata: ["job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "reason": "worker_lost"])
+                        "attempt lost",
+                        metadata: ["job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "reason": "worker_lost"])
                     var lifecycle = JobLifecycle(state: .running, current: lease)
                     await perform(lifecycle.failureRecorded(outcome, reason: "worker_lost"), jobID: lease.jobID)
                 }
@@ -221,22 +229,27 @@ public final class Coordinator: Sendable {
         case .moveRawToProcessed:
             await retryingFileStep("move to processed", jobID: jobID) { job in
                 let path = try self.zones.moveRawToProcessed(job)
-                self.logger.info("raw file moved", metadata: ["job_id": "\(job.id)", "file": "\(job.fileName)", "to": "\(path ?? "-")"])
+                self.logger.info(
+                    "raw file moved",
+                    metadata: ["job_id": "\(job.id)", "file": "\(job.fileName)", "to": "\(path ?? "-")"])
             }
         case .moveRawToQuarantine(let reason):
             await retryingFileStep("move to quarantine", jobID: jobID) { job in
                 let path = try self.zones.moveRawToQuarantine(job, reason: job.lastError ?? reason)
                 self.logger.warning(
                     "job quarantined",
-                    metadata: ["job_id": "\(job.id)", "file": "\(job.fileName)", "reason": "\(job.lastError ?? reason)",
-                               "attempts": "\(job.attempt)", "to": "\(path ?? "-")"])
+                    metadata: [
+                        "job_id": "\(job.id)", "file": "\(job.fileName)", "reason": "\(job.lastError ?? reason)",
+                        "attempts": "\(job.attempt)", "to": "\(path ?? "-")",
+                    ])
             }
         }
     }
 
     /// Reads the job, then runs a zone step on the file threads, retrying with a pause while it fails
     /// (a full disk passes; a crash is covered by reconciliation).
-    private func retryingFileStep(_ what: String, jobID: Int64, _ body: @escaping @Sendable (Job) throws -> Void) async {
+    private func retryingFileStep(_ what: String, jobID: Int64, _ body: @escaping @Sendable (Job) throws -> Void) async
+    {
         var pause = Duration.milliseconds(100)
         for _ in 0..<20 {
             do {

@@ -80,7 +80,9 @@ public struct CoordinatorConfiguration: Sendable {
         } catch { try fail("\(error)") }
         if !(settings.maxKW.isFinite && settings.maxKW >= 0) { try fail("--max-kw must be a non-negative number") }
         if settings.maxGapSeconds == 0 { try fail("--max-gap must be positive") }
-        if settings.maxFileBytes == 0 || settings.maxFileBytes > UInt64(Int32.max) { try fail("--max-file-bytes must be 1…\(Int32.max)") }
+        if settings.maxFileBytes == 0 || settings.maxFileBytes > UInt64(Int32.max) {
+            try fail("--max-file-bytes must be 1…\(Int32.max)")
+        }
     }
 }
 

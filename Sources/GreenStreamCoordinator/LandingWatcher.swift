@@ -80,7 +80,10 @@ public final class LandingWatcher: Sendable {
         let headerSize = MemoryLayout<inotify_event>.size
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !stopped.withLock({ $0 }) {
-            var polls = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0)]
+            var polls = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakePipe.read, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&polls, 2, -1)
             if ready < 0 {
                 if errno == EINTR { continue }

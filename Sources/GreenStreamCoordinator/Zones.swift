@@ -61,9 +61,13 @@ public struct Zones: Sendable {
 
     public func processedPath(jobID: Int64, name: String) -> String { processed + "/\(jobID)-\(name)" }
     public func quarantinePath(jobID: Int64, name: String) -> String { quarantine + "/\(jobID)-\(name)" }
-    public func quarantineRecordPath(jobID: Int64, name: String) -> String { quarantinePath(jobID: jobID, name: name) + ".json" }
+    public func quarantineRecordPath(jobID: Int64, name: String) -> String {
+        quarantinePath(jobID: jobID, name: name) + ".json"
+    }
     public func rejectsPath(jobID: Int64) -> String { rejects + "/\(jobID).csv" }
-    public func stagedRejectsPath(_ lease: JobLease) -> String { rejectsStaging + "/\(lease.jobID)-a\(lease.attempt).csv" }
+    public func stagedRejectsPath(_ lease: JobLease) -> String {
+        rejectsStaging + "/\(lease.jobID)-a\(lease.attempt).csv"
+    }
 
     // MARK: Set-up and listing
 
@@ -140,7 +144,9 @@ public struct Zones: Sendable {
     @discardableResult
     public func moveRawToQuarantine(_ job: Job, reason: String) throws -> String? {
         let target = quarantinePath(jobID: job.id, name: job.fileName)
-        try writeAtomically(Array(Self.quarantineRecord(job, reason: reason).utf8), to: quarantineRecordPath(jobID: job.id, name: job.fileName))
+        try writeAtomically(
+            Array(Self.quarantineRecord(job, reason: reason).utf8),
+            to: quarantineRecordPath(jobID: job.id, name: job.fileName))
         if let found = rawFile(of: job), found != target { try move(found, to: target) }
         return exists(target) ? target : nil
     }
@@ -152,7 +158,8 @@ public struct Zones: Sendable {
             "sha256": job.sha256.map { String(format: "%02x", $0) }.joined(), "size_bytes": job.sizeBytes,
             "created_at": iso(job.createdAt), "quarantined_at": iso(job.finishedAt ?? Date()),
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -248,7 +255,9 @@ public struct Zones: Sendable {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()

@@ -31,7 +31,8 @@ extension JobStore {
     /// kept by autovacuum (`gsctl stats` must stay fast at any size).
     public func readingsCount() throws -> Int64 {
         try pool.withConnection { c in
-            let estimate = try c.query("SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = 'readings'::regclass")
+            let estimate = try c.query(
+                "SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = 'readings'::regclass")
             let guess = estimate.isEmpty ? 0 : try estimate.row(0).int("n")
             if guess >= 1_000_000 { return guess }
             return try c.query("SELECT count(*)::bigint AS n FROM readings").row(0).int("n")
@@ -81,7 +82,8 @@ extension JobStore {
 
 extension JobStore {
     /// See ``jobIDs(state:error:limit:afterID:)``.
-    public func jobIDs(state: JobState, error: String?, limit: Int = 10_000, afterID: Int64 = 0) async throws -> [Int64] {
+    public func jobIDs(state: JobState, error: String?, limit: Int = 10_000, afterID: Int64 = 0) async throws -> [Int64]
+    {
         try await pool.threads.run { try self.jobIDs(state: state, error: error, limit: limit, afterID: afterID) }
     }
 

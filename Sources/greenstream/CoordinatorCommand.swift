@@ -20,15 +20,21 @@ struct CoordinatorCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("data-dir"), help: "Root of the zones landing/ processed/ quarantine/ archive/ [GS_DATA_DIR].")
+    @Option(
+        name: .customLong("data-dir"), help: "Root of the zones landing/ processed/ quarantine/ archive/ [GS_DATA_DIR]."
+    )
     var dataDir: String?
     @Option(name: .customLong("pg"), help: "PostgreSQL URL [GS_PG_URL].")
     var pg: String?
-    @Option(name: .customLong("listen"), help: "Endpoint for workers and gsctl: tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc://PATH [GS_LISTEN].")
+    @Option(
+        name: .customLong("listen"),
+        help: "Endpoint for workers and gsctl: tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc://PATH [GS_LISTEN].")
     var listen: String?
     @Option(name: .customLong("token"), help: "Cluster token [GS_TOKEN].")
     var token: String?
-    @Option(name: .customLong("token-file"), help: "File holding the cluster token; surrounding whitespace is ignored [GS_TOKEN_FILE].")
+    @Option(
+        name: .customLong("token-file"),
+        help: "File holding the cluster token; surrounding whitespace is ignored [GS_TOKEN_FILE].")
     var tokenFile: String?
     @Option(name: .customLong("tls-cert"), help: "Server certificate (PEM) for tls+tcp:// [GS_TLS_CERT].")
     var tlsCert: String?
@@ -38,7 +44,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     var tlsCA: String?
     @Option(name: .customLong("retries"), help: "Retries after the first attempt (default 3) [GS_RETRIES].")
     var retries: Int?
-    @Option(name: .customLong("heartbeat-timeout"), help: "Seconds without a heartbeat before an attempt is lost (default 5) [GS_HEARTBEAT_TIMEOUT].")
+    @Option(
+        name: .customLong("heartbeat-timeout"),
+        help: "Seconds without a heartbeat before an attempt is lost (default 5) [GS_HEARTBEAT_TIMEOUT].")
     var heartbeatTimeout: Double?
     @Option(name: .customLong("source-tz"), help: "Zone of timestamps without an offset (default UTC) [GS_SOURCE_TZ].")
     var sourceTZ: String?
@@ -50,9 +58,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
     var maxGap: String?
     @Option(name: .customLong("peak-window"), help: "Tariff peak hours START-END (default 17-21) [GS_PEAK_WINDOW].")
     var peakWindow: String?
-    @Option(name: .customLong("max-file-bytes"), help: "Files larger than this fail with too_large (default 268435456) [GS_MAX_FILE_BYTES].")
+    @Option(
+        name: .customLong("max-file-bytes"),
+        help: "Files larger than this fail with too_large (default 268435456) [GS_MAX_FILE_BYTES].")
     var maxFileBytes: Int?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default info) [GS_LOG_LEVEL].")
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error, critical (default info) [GS_LOG_LEVEL].")
     var logLevel: String?
 
     func makeConfiguration(environment env: [String: String]) throws -> CoordinatorConfiguration {
@@ -64,21 +76,31 @@ struct CoordinatorCommand: AsyncParsableCommand {
         func number<T: LosslessStringConvertible>(_ option: T?, _ key: String, _ name: String) throws -> T? {
             if let option { return option }
             guard let text = env[key], !text.isEmpty else { return nil }
-            guard let v = T(text.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("\(key)=\(text) is not a valid \(name)") }
+            guard let v = T(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("\(key)=\(text) is not a valid \(name)")
+            }
             return v
         }
         var token = value(self.token, "GS_TOKEN")
         if token == nil, let file = value(tokenFile, "GS_TOKEN_FILE") {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read token file \(file)") }
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read token file \(file)")
+            }
             token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let peak = try PeakWindow(parsing: value(peakWindow, "GS_PEAK_WINDOW") ?? "17-21")
         let gapMicros = try TransformConfig.parseDuration(value(maxGap, "GS_MAX_GAP") ?? "2h")
         let settings = TransformSettings(
-            sourceTimeZone: value(sourceTZ, "GS_SOURCE_TZ") ?? "UTC", gridTimeZone: value(gridTZ, "GS_GRID_TZ") ?? "UTC",
+            sourceTimeZone: value(sourceTZ, "GS_SOURCE_TZ") ?? "UTC",
+            gridTimeZone: value(gridTZ, "GS_GRID_TZ") ?? "UTC",
             maxKW: try number(maxKW, "GS_MAX_KW", "number") ?? TransformConfig.defaultMaxKW,
-            maxGapSeconds: UInt32(clamping: gapMicros / 1_000_000), peakStartHour: UInt32(peak.start), peakEndHour: UInt32(peak.end),
-            maxFileBytes: UInt64(max(0, try number(maxFileBytes, "GS_MAX_FILE_BYTES", "byte count") ?? TransformConfig.defaultMaxFileBytes)))
+            maxGapSeconds: UInt32(clamping: gapMicros / 1_000_000), peakStartHour: UInt32(peak.start),
+            peakEndHour: UInt32(peak.end),
+            maxFileBytes: UInt64(
+                max(
+                    0,
+                    try number(maxFileBytes, "GS_MAX_FILE_BYTES", "byte count") ?? TransformConfig.defaultMaxFileBytes))
+        )
         let listenURL = value(listen, "GS_LISTEN") ?? ""
         var tls: TLSConfiguration?
         if let cert = value(tlsCert, "GS_TLS_CERT") {
@@ -100,7 +122,9 @@ struct CoordinatorCommand: AsyncParsableCommand {
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let levelText = value(logLevel, env["GS_LOG_LEVEL"]) ?? "info"
-        guard let level = Logger.Level(rawValue: levelText) else { throw ValidationError("unknown log level \(levelText)") }
+        guard let level = Logger.Level(rawValue: levelText) else {
+            throw ValidationError("unknown log level \(levelText)")
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -17,9 +17,13 @@ struct CoordinatorOperationsTests {
         try fx.land("one.csv", sampleCSV)
         let client = try fx.client()
         let assignment = try #require(try await client.leaseJob(.init(workerID: "w1", waitMs: 10_000)).assignment)
-        #expect(try await client.reportResult(try ClusterFixture.result(for: assignment, worker: "w1")).jobState == .succeeded)
+        #expect(
+            try await client.reportResult(try ClusterFixture.result(for: assignment, worker: "w1")).jobState
+                == .succeeded)
         try fx.land("two.csv", sampleCSV)
-        try await eventually("duplicate job") { try fx.scalar("SELECT state::text FROM jobs WHERE file_name = 'two.csv'") == "duplicate" }
+        try await eventually("duplicate job") {
+            try fx.scalar("SELECT state::text FROM jobs WHERE file_name = 'two.csv'") == "duplicate"
+        }
         let id = try #require(try fx.scalar("SELECT id FROM jobs WHERE file_name = 'two.csv'"))
         try await eventually("duplicate moved") { fx.exists("processed/\(id)-two.csv") }
         #expect(!fx.exists("landing/two.csv"))
@@ -39,13 +43,16 @@ struct CoordinatorOperationsTests {
             workerID: "w1", job: first.job, outcome: .failure(JobFailure(kind: .permanent, reason: "no_header")))
         #expect(try await client.reportResult(failed).jobState == .quarantined)
         let id = first.job.jobID
-        try await eventually("quarantined") { fx.exists("quarantine/\(id)-flaky.csv") && fx.exists("quarantine/\(id)-flaky.csv.json") }
+        try await eventually("quarantined") {
+            fx.exists("quarantine/\(id)-flaky.csv") && fx.exists("quarantine/\(id)-flaky.csv.json")
+        }
         let retried = try await client.retryJobs(.init(state: .quarantined, error: "no_header"))
         #expect(retried.retriedJobIDs == [id])
         let second = try #require(try await client.leaseJob(.init(workerID: "w2", waitMs: 10_000)).assignment)
         #expect(second.job == JobLease(jobID: id, attempt: 2))
         #expect(second.content == Array(sampleCSV.utf8))
-        #expect(try await client.reportResult(try ClusterFixture.result(for: second, worker: "w2")).jobState == .succeeded)
+        #expect(
+            try await client.reportResult(try ClusterFixture.result(for: second, worker: "w2")).jobState == .succeeded)
         #expect(fx.exists("processed/\(id)-flaky.csv"))
         #expect(!fx.exists("quarantine/\(id)-flaky.csv"))
         #expect(!fx.exists("quarantine/\(id)-flaky.csv.json"))
@@ -63,8 +70,12 @@ struct CoordinatorOperationsTests {
         #expect(reply.state == .pending)
         #expect(try fx.scalar("SELECT file_name FROM jobs WHERE id = $1", [.int(reply.jobID)]) == "sent.csv")
         #expect(fx.exists("landing/sent.csv"))
-        await #expect(throws: RPCError.self) { _ = try await client.ingestFile(.init(fileName: "../x.csv", content: [1])) }
-        await #expect(throws: RPCError.self) { _ = try await client.ingestFile(.init(fileName: "sent.csv", content: [1])) }
+        await #expect(throws: RPCError.self) {
+            _ = try await client.ingestFile(.init(fileName: "../x.csv", content: [1]))
+        }
+        await #expect(throws: RPCError.self) {
+            _ = try await client.ingestFile(.init(fileName: "sent.csv", content: [1]))
+        }
         // A landed file with an unsafe name is refused and logged, never a job.
         try fx.land("a..b.csv", sampleCSV)
         try await eventually("refusal logged") { fx.logs.contains("landed file refused: unsafe name") }
@@ -80,7 +91,12 @@ struct CoordinatorOperationsTests {
         let fx = try ClusterFixture()
         try await fx.start()
         var csv = "MeterID,Timestamp,ReadingValue,Unit\n"
-        for meter in 1...100 { for slot in 0..<96 { csv += "\(meter),2024-03-01T\(String(format: "%02d:%02d", slot / 4, slot % 4 * 15)):00Z,\(meter % 7).5,kW\n" } }
+        for meter in 1...100 {
+            for slot in 0..<96 {
+                csv +=
+                    "\(meter),2024-03-01T\(String(format: "%02d:%02d", slot / 4, slot % 4 * 15)):00Z,\(meter % 7).5,kW\n"
+            }
+        }
         try fx.land("big.csv", csv)
         let client = try fx.client()
         let assignment = try #require(try await client.leaseJob(.init(workerID: "w1", waitMs: 10_000)).assignment)
@@ -101,10 +117,12 @@ struct CoordinatorOperationsTests {
         try fx.land("hb.csv", sampleCSV)
         let client = try fx.client()
         let assignment = try #require(try await client.leaseJob(.init(workerID: "w1", waitMs: 10_000)).assignment)
-        let alive = try await client.heartbeat(.init(workerID: "w1", inFlight: [JobProgress(job: assignment.job, stage: .transforming)]))
+        let alive = try await client.heartbeat(
+            .init(workerID: "w1", inFlight: [JobProgress(job: assignment.job, stage: .transforming)]))
         #expect(alive.cancel.isEmpty)
         let stale = JobLease(jobID: assignment.job.jobID, attempt: assignment.job.attempt + 5)
-        let reply = try await client.heartbeat(.init(workerID: "w1", inFlight: [JobProgress(job: stale, stage: .transforming)]))
+        let reply = try await client.heartbeat(
+            .init(workerID: "w1", inFlight: [JobProgress(job: stale, stage: .transforming)]))
         #expect(reply.cancel == [stale])
         let workers = try await client.listWorkers()
         #expect(workers.workers.map(\.workerID) == ["w1"])
@@ -112,7 +130,9 @@ struct CoordinatorOperationsTests {
         await fx.stop()
     }
 
-    @Test("R-J-7 restart: an attempt that committed before the crash is published, its rejects written, its file processed")
+    @Test(
+        "R-J-7 restart: an attempt that committed before the crash is published, its rejects written, its file processed"
+    )
     func restartFinishesCommittedAttempt() async throws {
         let fx = try ClusterFixture()
         try await fx.start()
@@ -175,8 +195,10 @@ struct CoordinatorOperationsTests {
         try await eventually("quarantined with its record") {
             fx.exists("quarantine/\(id)-poison.csv") && fx.exists("quarantine/\(id)-poison.csv.json")
         }
-        let record = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: fx.path("quarantine/\(id)-poison.csv.json")))) as? [String: Any]
+        let record =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: fx.path("quarantine/\(id)-poison.csv.json"))))
+            as? [String: Any]
         #expect(record?["reason"] as? String == "worker_lost")
         #expect(fx.logs.contains("attempt lost"))
         let listed = try await client.listJobs(.init(state: .quarantined))

@@ -33,7 +33,8 @@ struct CoordinatorTests {
         try await fx.start()
         try fx.land("feeder.csv", sampleCSV)
         let client = try fx.client()
-        _ = try await client.registerWorker(.init(workerID: "w1", hostname: "test", softwareVersion: "t", maxConcurrentJobs: 1))
+        _ = try await client.registerWorker(
+            .init(workerID: "w1", hostname: "test", softwareVersion: "t", maxConcurrentJobs: 1))
         let reply = try await client.leaseJob(.init(workerID: "w1", waitMs: 10_000))
         let assignment = try #require(reply.assignment)
         #expect(assignment.fileName == "feeder.csv")
@@ -44,19 +45,24 @@ struct CoordinatorTests {
         let id = assignment.job.jobID
         #expect(try fx.jobState(id) == "succeeded")
         guard case .success(let success) = result.outcome else { throw TestFailure("not a success") }
-        #expect(try fx.scalar("SELECT count(*) FROM readings WHERE job_id = $1", [.int(id)]) == "\(success.readings.count)")
+        #expect(
+            try fx.scalar("SELECT count(*) FROM readings WHERE job_id = $1", [.int(id)]) == "\(success.readings.count)")
         #expect(fx.exists("processed/\(id)-feeder.csv"))
         #expect(!fx.exists("landing/feeder.csv"))
         #expect(fx.exists("archive/readings/date=2024-03-01/part-\(id).parquet"))
         let rejects = try String(contentsOfFile: fx.path("quarantine/rejects/\(id).csv"), encoding: .utf8)
         #expect(rejects.hasPrefix(TransformOutput.rejectsCSVHeader))
         #expect(rejects.contains("invalid_value"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: fx.path("archive/.staging")).filter { !$0.hasPrefix(".") }.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: fx.path("archive/.staging")).filter {
+                !$0.hasPrefix(".")
+            }.isEmpty)
         #expect(fx.logs.contains("job committed"))
         // gsctl's view: the summary carries the counts and the rejects by reason.
         let listed = try await client.listJobs(.init())
         let row = try #require(listed.jobs.first)
-        #expect(row.state == .succeeded && row.rowsStored == success.readings.count && row.rejectCounts[.invalidValue] == 1)
+        #expect(
+            row.state == .succeeded && row.rowsStored == success.readings.count && row.rejectCounts[.invalidValue] == 1)
         client.close()
         await fx.stop()
     }
@@ -100,8 +106,10 @@ struct CoordinatorTests {
         #expect(answer.jobState == .quarantined)
         let id = assignment.job.jobID
         try await eventually("quarantined file") { fx.exists("quarantine/\(id)-bad.csv") }
-        let record = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: fx.path("quarantine/\(id)-bad.csv.json")))) as? [String: Any]
+        let record =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: fx.path("quarantine/\(id)-bad.csv.json"))))
+            as? [String: Any]
         #expect(record?["reason"] as? String == "missing_column:unit")
         #expect(record?["job_id"] as? Int == Int(id))
         #expect(record?["attempts"] as? Int == 1)
@@ -129,7 +137,9 @@ struct CoordinatorTests {
         try archive.stage(lease: assignment.job, files: files)
         #expect(try archive.stagedAttempts() == [assignment.job])
         try Data("line\n".utf8).write(
-            to: URL(fileURLWithPath: fx.path("quarantine/rejects/.staging/\(assignment.job.jobID)-a\(assignment.job.attempt).csv")))
+            to: URL(
+                fileURLWithPath: fx.path(
+                    "quarantine/rejects/.staging/\(assignment.job.jobID)-a\(assignment.job.attempt).csv")))
         try fx.land("b.csv", sampleCSV + "1009,2024-03-01T00:00:00Z,1,kW\n")
         try await fx.start()
         #expect(try archive.stagedAttempts().isEmpty)

@@ -1,15 +1,18 @@
 import Foundation
 import GreenStreamCoordinator
 import GreenStreamCore
-@testable import GreenStreamStore
 import Testing
+
+@testable import GreenStreamStore
 
 /// The per-job events and the restart decisions (R-J-2, R-J-3, R-J-4, R-J-5, R-J-6, R-J-7).
 struct JobLifecycleTests {
     static func job(_ state: JobState, attempt: Int32 = 0, error: String? = nil) -> Job {
         Job(
-            id: 5, state: state, fileName: "a.csv", sha256: Array(repeating: 1, count: 32), sizeBytes: 10, attempt: attempt,
-            maxAttempts: 4, workerID: nil, leaseExpiresAt: nil, nextAttemptAt: Date(), lastError: error, duplicateOf: nil,
+            id: 5, state: state, fileName: "a.csv", sha256: Array(repeating: 1, count: 32), sizeBytes: 10,
+            attempt: attempt,
+            maxAttempts: 4, workerID: nil, leaseExpiresAt: nil, nextAttemptAt: Date(), lastError: error,
+            duplicateOf: nil,
             rejectCounts: [:], storedRows: nil, interpolatedRows: nil, rejectedRows: nil, createdAt: Date(),
             updatedAt: Date(), finishedAt: nil)
     }
@@ -42,7 +45,9 @@ struct JobLifecycleTests {
         #expect(l.resultReceived(first) == .refuseStale(first))
         #expect(l.failureReceived(first, kind: .retryable, reason: "x") == .refuseStale(first))
         #expect(l.resultReceived(second) == .runCommitSequence(second))
-        #expect(l.failureReceived(second, kind: .permanent, reason: "no_header") == .recordFailure(second, kind: .permanent, reason: "no_header"))
+        #expect(
+            l.failureReceived(second, kind: .permanent, reason: "no_header")
+                == .recordFailure(second, kind: .permanent, reason: "no_header"))
     }
 
     @Test("R-J-3/R-J-5 a recorded failure waits for its backoff or quarantines the file with its record")

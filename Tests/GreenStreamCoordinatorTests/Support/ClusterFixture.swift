@@ -16,8 +16,16 @@ let testToken = "coordinator-test-token"
 final class CapturedLogs: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
-    func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    func append(_ line: String) {
+        lock.lock()
+        lines.append(line)
+        lock.unlock()
+    }
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
+    }
     func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
 }
 
@@ -30,7 +38,8 @@ struct CapturingHandler: LogHandler {
         set { metadata[key] = newValue }
     }
     func log(event: LogEvent) {
-        let meta = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let meta = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: " ")
         logs.append("\(event.level) \(event.message) \(meta)")
     }
 }
@@ -49,7 +58,8 @@ final class ClusterFixture: @unchecked Sendable {
 
     init(heartbeatTimeout: Double = 5, retries: Int = 3) throws {
         guard let base = ProcessInfo.processInfo.environment["GS_PG_URL"], !base.isEmpty else {
-            throw TestFailure("GS_PG_URL is not set: `eval \"$(cluster/postgres.sh start)\"` first. These tests never skip.")
+            throw TestFailure(
+                "GS_PG_URL is not set: `eval \"$(cluster/postgres.sh start)\"` first. These tests never skip.")
         }
         baseURL = base
         schema = "gs_coord_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -128,7 +138,9 @@ final class ClusterFixture: @unchecked Sendable {
         try pool.withConnection { try $0.query(sql).rows.map { $0[0] ?? "" } }
     }
 
-    func jobState(_ id: Int64) throws -> String? { try scalar("SELECT state::text FROM jobs WHERE id = $1", [.int(id)]) }
+    func jobState(_ id: Int64) throws -> String? {
+        try scalar("SELECT state::text FROM jobs WHERE id = $1", [.int(id)])
+    }
 
     /// A worker's result for `assignment`, built like the real worker: Transformer + ArchiveFile.encode.
     static func result(for assignment: JobAssignment, worker: String) throws -> ReportResultRequest {
@@ -140,8 +152,10 @@ final class ClusterFixture: @unchecked Sendable {
         let files = try ArchiveFile.encode(lease: assignment.job, batch: output.readings, source: source)
         let success = JobSuccess(
             counts: RowCounts(
-                rowsRead: output.dataRowCount, measuredRows: output.measuredCount, interpolatedRows: output.interpolatedRowCount,
-                rejectedRows: output.rejects.count, synthesisedSlots: output.interpolatedCount - output.interpolatedRowCount),
+                rowsRead: output.dataRowCount, measuredRows: output.measuredCount,
+                interpolatedRows: output.interpolatedRowCount,
+                rejectedRows: output.rejects.count,
+                synthesisedSlots: output.interpolatedCount - output.interpolatedRowCount),
             rejectCounts: output.rejectCounts, rejects: output.rejects, readings: output.readings,
             archiveFiles: files.map { ArchiveFilePart(utcDate: "\($0.date)", parquet: $0.bytes) })
         return ReportResultRequest(workerID: worker, job: assignment.job, outcome: .success(success))
