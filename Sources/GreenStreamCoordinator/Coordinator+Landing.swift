@@ -19,7 +19,11 @@ extension Coordinator {
             switch request {
             case .event(.landed(let name)): _ = await land(name, known: &known)
             case .event(.rescan): await scanLanding(&known)
-            case .ingested(let name, let reply): reply.resume(returning: await land(name, known: &known))
+            case .ingested(let name, let reply):
+                var job = await land(name, known: &known)
+                // Its inotify event came first: the job exists, and may already have moved the file.
+                if job == nil, let id = known[name]?.jobID { job = try? await jobs.jobShow(id: id)?.job }
+                reply.resume(returning: job)
             }
         }
     }
@@ -67,10 +71,18 @@ extension Coordinator {
             guard let id = seen.jobID else { return nil }
             return try? await jobs.jobShow(id: id)?.job
         }
-        let created: (job: Job, created: Bool)
+        var created: (job: Job, created: Bool)
         do {
-            created = try await jobs.jobCreate(
-                JobCreateParams(fileName: name, sha256: hashed.sha256, sizeBytes: hashed.size))
+            let params = JobCreateParams(fileName: name, sha256: hashed.sha256, sizeBytes: hashed.size)
+            created = try await jobs.jobCreate(params)
+            // The same name and content again, after that job ended and its raw file left landing/: a
+            // re-upload, which is a new landing (R-J-2: `duplicate` when that content succeeded).
+            let ended = created.job
+            if !created.created, ended.state.isTerminal,
+                try await files.run({ zones.rawFileHasLeftLanding(of: ended) })
+            {
+                created = try await jobs.jobCreate(params, relanding: true)
+            }
         } catch {
             logger.error("cannot create job: \(error)", metadata: ["file": "\(name)"])
             return nil

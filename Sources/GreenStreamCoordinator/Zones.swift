@@ -126,6 +126,12 @@ public struct Zones: Sendable {
         return exists(quarantined) ? quarantined : nil
     }
 
+    /// Whether an ended job's raw file is already in `processed/` or `quarantine/`: then a file of
+    /// the same name and content in `landing/` is a new landing, not that job's.
+    public func rawFileHasLeftLanding(of job: Job) -> Bool {
+        exists(processedPath(jobID: job.id, name: job.fileName)) || exists(quarantinePath(jobID: job.id, name: job.fileName))
+    }
+
     // MARK: Moves
 
     /// Moves a finished job's raw file to `processed/` (success, duplicate) and drops a quarantine

@@ -211,4 +211,22 @@ struct CoordinatorOperationsTests {
         client.close()
         await fx.stop()
     }
+
+    @Test("R-J-2 an identical re-upload under the same name, after its job ended, is a new duplicate job")
+    func identicalReuploadIsDuplicate() async throws {
+        let fx = try ClusterFixture()
+        try await fx.start()
+        try fx.land("same.csv", sampleCSV)
+        let client = try fx.client()
+        let assignment = try #require(try await client.leaseJob(.init(workerID: "w1", waitMs: 10_000)).assignment)
+        #expect(try await client.reportResult(try ClusterFixture.result(for: assignment, worker: "w1")).jobState == .succeeded)
+        let again = try await client.ingestFile(.init(fileName: "same.csv", content: Array(sampleCSV.utf8)))
+        #expect(again.jobID > assignment.job.jobID)
+        #expect(again.state == .duplicate)
+        try await eventually("re-upload processed") { fx.exists("processed/\(again.jobID)-same.csv") }
+        #expect(fx.exists("processed/\(assignment.job.jobID)-same.csv"))
+        #expect(try fx.scalar("SELECT count(*) FROM jobs") == "2")
+        client.close()
+        await fx.stop()
+    }
 }
