@@ -79,17 +79,31 @@ extension Coordinator {
         )
     }
 
-    /// Runs the commit sequence of one complete result, performing each action of the machine.
+    /// Runs the commit sequence of one complete result, performing each action of the machine. Once the
+    /// hot store has committed, the caller gets `.committed` at once (the worker's reply need not wait
+    /// for the file steps) and the remaining steps run on behind it; shutdown waits for them, and a
+    /// crash leaves them to reconciliation.
     func commit(_ success: JobSuccess, of job: Job, lease: JobLease, worker: String) async -> CommitSequence.Outcome {
         runtime.withLock { $0.commitsInFlight += 1 }
         defer { runtime.withLock { $0.commitsInFlight -= 1 } }
+        var sequence = CommitSequence()
+        let first = sequence.resultReceived()
+        return await drive(sequence, first, success, of: job, lease: lease, worker: worker, answerWhenCommitted: true)
+    }
+
+    /// The executor: performs `action` and every one after it until the sequence ends (or, with
+    /// `answerWhenCommitted`, until the hot store has committed).
+    private func drive(
+        _ sequence: CommitSequence, _ action: CommitSequence.Action, _ success: JobSuccess, of job: Job,
+        lease: JobLease, worker: String, answerWhenCommitted: Bool
+    ) async -> CommitSequence.Outcome {
+        var sequence = sequence
+        var action = action
         let meta: Logger.Metadata = [
             "job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "worker": "\(worker)", "file": "\(job.fileName)",
         ]
         let archive = self.archive
         let zones = self.zones
-        var sequence = CommitSequence()
-        var action = sequence.resultReceived()
         var pause = Duration.milliseconds(100)
         var failures = 0
         while true {
@@ -144,6 +158,16 @@ extension Coordinator {
                     action = sequence.resolveFailed()
                 }
             case .publishArchive, .publishRejects, .moveRawToProcessed, .finalizeArchive, .discardStaging:
+                if answerWhenCommitted, sequence.outcomeIfAbandoned == .committed {
+                    runtime.withLock { $0.commitsInFlight += 1 }
+                    let (rest, next) = (sequence, action)
+                    Task {
+                        _ = await self.drive(
+                            rest, next, success, of: job, lease: lease, worker: worker, answerWhenCommitted: false)
+                        self.runtime.withLock { $0.commitsInFlight -= 1 }
+                    }
+                    return .committed
+                }
                 let step = action
                 do {
                     try await files.run {

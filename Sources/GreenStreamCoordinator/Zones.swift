@@ -140,9 +140,10 @@ public struct Zones: Sendable {
     @discardableResult
     public func moveRawToProcessed(_ job: Job) throws -> String? {
         let target = processedPath(jobID: job.id, name: job.fileName)
+        // The record first: once the file is in processed/ nothing of its quarantine is left.
+        try removeFile(quarantineRecordPath(jobID: job.id, name: job.fileName))
         let found = rawFile(of: job)
         if let found { try move(found, to: target) }
-        try removeFile(quarantineRecordPath(jobID: job.id, name: job.fileName))
         return found != nil || exists(target) ? target : nil
     }
 

@@ -53,7 +53,7 @@ struct CoordinatorOperationsTests {
         #expect(second.content == Array(sampleCSV.utf8))
         #expect(
             try await client.reportResult(try ClusterFixture.result(for: second, worker: "w2")).jobState == .succeeded)
-        #expect(fx.exists("processed/\(id)-flaky.csv"))
+        try await eventually("processed") { fx.exists("processed/\(id)-flaky.csv") }
         #expect(!fx.exists("quarantine/\(id)-flaky.csv"))
         #expect(!fx.exists("quarantine/\(id)-flaky.csv.json"))
         await #expect(throws: RPCError.self) { _ = try await client.retryJobs(.init(jobIDs: [id])) }
@@ -105,7 +105,9 @@ struct CoordinatorOperationsTests {
         let reply = try await client.reportResultInParts(result, maxPartBytes: 64 << 10)
         #expect(reply.jobState == .succeeded)
         #expect(try fx.scalar("SELECT count(*) FROM readings") == "9600")
-        #expect(fx.exists("archive/readings/date=2024-03-01/part-\(assignment.job.jobID).parquet"))
+        try await eventually("archive file") {
+            fx.exists("archive/readings/date=2024-03-01/part-\(assignment.job.jobID).parquet")
+        }
         client.close()
         await fx.stop()
     }
@@ -220,6 +222,7 @@ struct CoordinatorOperationsTests {
         let client = try fx.client()
         let assignment = try #require(try await client.leaseJob(.init(workerID: "w1", waitMs: 10_000)).assignment)
         #expect(try await client.reportResult(try ClusterFixture.result(for: assignment, worker: "w1")).jobState == .succeeded)
+        try await eventually("first upload processed") { fx.exists("processed/\(assignment.job.jobID)-same.csv") }
         let again = try await client.ingestFile(.init(fileName: "same.csv", content: Array(sampleCSV.utf8)))
         #expect(again.jobID > assignment.job.jobID)
         #expect(again.state == .duplicate)
