@@ -70,6 +70,8 @@ extension Coordinator {
         for id in ids {
             do {
                 let job = try await jobs.jobRetry(id: id)
+                var lifecycle = JobLifecycle(state: .quarantined)
+                await perform(lifecycle.retryReceived(), jobID: id)
                 retried.append(id)
                 logger.info("job retried", metadata: ["job_id": "\(id)", "file": "\(job.fileName)"])
             } catch StoreError.jobNotFound {
@@ -79,7 +81,6 @@ extension Coordinator {
                 throw RPCError(.failedPrecondition, "job \(id) is \(actual), not quarantined")
             }
         }
-        if !retried.isEmpty { wakeup.signal() }
         return RetryJobsReply(retriedJobIDs: retried)
     }
 

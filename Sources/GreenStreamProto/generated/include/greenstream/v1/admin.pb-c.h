@@ -53,7 +53,7 @@ struct  Greenstream__V1__ListJobsRequest
    */
   Greenstream__V1__JobState state;
   /*
-   * Page size, 1–1000; 0 = 50.
+   * Page size, 1–100000 (the coordinator pages its store by key to fill it); 0 = 50.
    */
   uint32_t limit;
   /*
