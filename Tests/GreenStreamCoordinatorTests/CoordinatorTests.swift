@@ -24,6 +24,11 @@ struct CoordinatorTests {
         try fx.land("f6.csv", sampleCSV)
         try await eventually("sixth job") { try fx.scalar("SELECT count(*) FROM jobs") == "6" }
         #expect(try fx.scalar("SELECT count(*) FROM jobs WHERE file_name LIKE '%part' OR file_name LIKE '.%'") == "0")
+        // A writer that writes in place (no rename) is noticed when it closes the file.
+        #expect(FileManager.default.createFile(atPath: fx.path("landing/direct.csv"), contents: Data(sampleCSV.utf8)))
+        try await eventually("in-place file's job") {
+            try fx.scalar("SELECT count(*) FROM jobs WHERE file_name = 'direct.csv'") == "1"
+        }
         await fx.stop()
     }
 
