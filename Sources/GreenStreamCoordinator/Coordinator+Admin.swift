@@ -116,7 +116,10 @@ extension Coordinator {
         {
             throw RPCError(.failedPrecondition, "a file named \(name) is still waiting in landing/")
         }
-        let job = await withCheckedContinuation { landingContinuation.yield(.ingested(name, $0)) }
+        let job = await withCheckedContinuation { (reply: CheckedContinuation<Job?, Never>) in
+            // After shutdown the landing task is gone; the next start's scan gives the file its job.
+            if case .terminated = landingContinuation.yield(.ingested(name, reply)) { reply.resume(returning: nil) }
+        }
         guard let job else {
             throw RPCError(
                 .unavailable, "\(name) was landed but no job could be created yet; it is picked up by the next rescan")

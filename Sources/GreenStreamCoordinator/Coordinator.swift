@@ -144,8 +144,10 @@ public final class Coordinator: Sendable {
                 metadata: ["commits": "\(left)"])
         }
         watcher.withLock { $0 }?.stop()
+        // The landing task is not cancelled: it drains what was queued (an ingest waits for its job),
+        // then ends with the stream. The other loops stop now.
         landingContinuation.finish()
-        for task in tasks.withLock({ $0 }) { task.cancel() }
+        for task in tasks.withLock({ $0 }).dropFirst() { task.cancel() }
         // Held polls return at once now; wait for them and for every reply to leave (bounded: a
         // dropped malformed request never gets one, and new polls keep being answered).
         if let rpc = server.withLock({ $0 }) {
