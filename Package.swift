@@ -87,6 +87,12 @@ let package = Package(
             name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet", "GreenStreamTesting"]),
         .executableTarget(name: "bench-hotstore", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres"]),
         .executableTarget(
+            name: "bench-store-rpc",
+            dependencies: [
+                "GreenStreamCore", "GreenStreamStore", "Postgres", "GreenStreamRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
             name: "bench-rpc",
             dependencies: ["GreenStreamCore", "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
 

@@ -104,6 +104,7 @@ public final class HotStore: Sendable {
             guard currentAttempt == params.lease.attempt, state == .running else {
                 return .fenced(currentAttempt: currentAttempt, state: state)
             }
+            try JobTransitions.lockLease(params.lease, c)
             if let original = try succeededTwin(of: jobID, c) {
                 try JobTransitions.markDuplicate(params.lease, original: original, c)
                 return .duplicate(of: original)

@@ -29,7 +29,9 @@ extension JobStore {
 
     /// See ``jobRescueLost()``.
     public func jobRescueLost() async throws -> [(lease: JobLease, outcome: JobFailureOutcome)] {
-        let rescued = try await pool.threads.run { try self.jobRescueLost().map { Rescued(lease: $0.lease, outcome: $0.outcome) } }
+        let rescued = try await pool.threads.run {
+            try self.jobRescueLost().map { Rescued(lease: $0.lease, outcome: $0.outcome) }
+        }
         return rescued.map { ($0.lease, $0.outcome) }
     }
 

@@ -39,7 +39,8 @@ extension JobStore {
                 guard let job = try JobTransitions.lock(jobID: lease.jobID, skipLocked: true, c), job.isCurrent(lease)
                 else { return nil }
                 // Waits for a heartbeat in flight on this lease, then re-reads it.
-                let stillExpired = try c.query(Self.lockExpiredLeaseSQL, [.int(lease.jobID), .int(Int64(lease.attempt))])
+                let stillExpired = try c.query(
+                    Self.lockExpiredLeaseSQL, [.int(lease.jobID), .int(Int64(lease.attempt))])
                 guard !stillExpired.isEmpty else { return nil }
                 return try JobTransitions.recordFailure(
                     lease, of: job, error: "worker_lost", kind: .retryable, policy: configuration.retryPolicy,

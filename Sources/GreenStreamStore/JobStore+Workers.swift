@@ -19,8 +19,11 @@ extension JobStore {
     /// `attempt_leases`: job rows are never rewritten by heartbeats (R-J-9).
     ///
     /// An attempt whose lease has expired but that the rescuer has not yet failed is still
-    /// current: the heartbeat proves the worker alive, and extends it. The rescuer and a
-    /// heartbeat on the same lease take turns on its row lock, so exactly one of them wins.
+    /// current: the heartbeat proves the worker alive, and extends it. A lease whose row is
+    /// locked by a transition in progress (a commit, the rescuer) is skipped, not waited for, and
+    /// not reported: the transition decides, and the next heartbeat learns the outcome. So a
+    /// heartbeat never stalls behind a long commit, and a rescuer that got the row first wins,
+    /// while one that comes second waits for the heartbeat and then finds the lease extended.
     /// - Parameters:
     ///   - leases: the attempts the worker runs; empty for an idle worker.
     /// - Returns: the named attempts that are no longer this worker's to run, by job id.
@@ -47,16 +50,21 @@ extension JobStore {
             ON CONFLICT (id) DO UPDATE SET last_heartbeat_at = now()
         ), named AS (
             SELECT DISTINCT job_id, attempt FROM unnest($2::bigint[], $3::bigint[]) AS n(job_id, attempt)
+        ), current AS (
+            SELECT l.job_id, l.attempt FROM attempt_leases l
+            JOIN named n ON n.job_id = l.job_id AND n.attempt = l.attempt
+            JOIN jobs j ON j.id = l.job_id AND j.attempt = l.attempt AND j.state = 'running'
+            WHERE l.worker_id = $1
+        ), free AS (
+            SELECT l.job_id, l.attempt FROM attempt_leases l JOIN current c USING (job_id, attempt)
+            FOR UPDATE OF l SKIP LOCKED
         ), extended AS (
             UPDATE attempt_leases l
             SET expires_at = now() + make_interval(secs => $4), last_heartbeat_at = now()
-            FROM named n, jobs j
-            WHERE l.job_id = n.job_id AND l.attempt = n.attempt AND l.worker_id = $1
-              AND j.id = l.job_id AND j.attempt = l.attempt AND j.state = 'running'
-            RETURNING l.job_id, l.attempt
+            FROM free f WHERE l.job_id = f.job_id AND l.attempt = f.attempt
         )
         SELECT n.job_id, n.attempt FROM named n
-        WHERE NOT EXISTS (SELECT 1 FROM extended e WHERE e.job_id = n.job_id AND e.attempt = n.attempt)
+        WHERE NOT EXISTS (SELECT 1 FROM current c WHERE c.job_id = n.job_id AND c.attempt = n.attempt)
         ORDER BY n.job_id, n.attempt
         """
 

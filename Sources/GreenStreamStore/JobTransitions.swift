@@ -39,6 +39,16 @@ enum JobTransitions {
             attempt: Int32(try row.int("attempt")), state: state, maxAttempts: Int32(try row.int("max_attempts")))
     }
 
+    /// Locks the attempt's lease row for the rest of the transaction, taken right after the job
+    /// row by a transition that runs long (a hot commit). Heartbeats skip a locked lease instead
+    /// of waiting, so they neither stall behind the commit nor change the row under it (which
+    /// would make a REPEATABLE READ commit fail at its end and re-run).
+    static func lockLease(_ lease: JobLease, _ c: PostgresConnection) throws {
+        try c.query(
+            "SELECT 1 FROM attempt_leases WHERE job_id = $1 AND attempt = $2 FOR UPDATE",
+            [.int(lease.jobID), .int(Int64(lease.attempt))])
+    }
+
     /// The attempt `lease` committed its readings: the job is `succeeded` with its counts (R-J-5).
     static func markSucceeded(
         _ lease: JobLease, storedRows: Int, interpolatedRows: Int, rejectCounts: [RejectReason: Int],

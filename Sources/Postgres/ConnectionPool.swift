@@ -23,6 +23,10 @@ public final class ConnectionPool: @unchecked Sendable {
 
     /// The threads the `async` entry points (here, in JobStore and in HotStore) run on.
     public let threads: StoreThreadPool
+    /// The lane for bulk work (HotStore's async commit): fewer threads than connections, at a
+    /// lower CPU priority, so however many commits are asked for at once, short calls such as
+    /// heartbeats always find a thread, a connection and a share of the CPU.
+    public let bulkThreads: StoreThreadPool
 
     private let condition = NSCondition()
     private var idle: [PostgresConnection] = []
@@ -65,9 +69,15 @@ public final class ConnectionPool: @unchecked Sendable {
         self.reconnectSeconds = reconnectSeconds
         self.logger = logger
         self.threads = StoreThreadPool(threadCount: maxConnections, name: "greenstream.postgres")
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        self.bulkThreads = StoreThreadPool(
+            threadCount: max(1, min(maxConnections - 1, cores - 1)), name: "greenstream.bulk", niceIncrement: 10)
     }
 
-    deinit { threads.shutdown() }
+    deinit {
+        threads.shutdown()
+        bulkThreads.shutdown()
+    }
 
     /// Lends a connection to `body` and takes it back afterwards.
     @discardableResult

@@ -14,6 +14,8 @@ import Foundation
 public final class StoreThreadPool: @unchecked Sendable {
     /// The most threads this pool runs.
     public let threadCount: Int
+    /// Added to each thread's nice value (Linux): > 0 lets these threads yield the CPU to others.
+    public let niceIncrement: Int32
     private let name: String
     private let condition = NSCondition()
     private var queue: [@Sendable () -> Void] = []
@@ -26,10 +28,13 @@ public final class StoreThreadPool: @unchecked Sendable {
     ///   - threadCount: at least 1; a ``ConnectionPool`` uses one per connection, so a body that
     ///     waits for a connection only ever parks one of these threads.
     ///   - name: thread name prefix, shown by debuggers and `top -H`.
-    public init(threadCount: Int, name: String = "greenstream.store") {
+    ///   - niceIncrement: raises the threads' nice value (lower CPU priority) on Linux, for bulk
+    ///     work that should give way to latency-sensitive threads. 0 leaves it alone.
+    public init(threadCount: Int, name: String = "greenstream.store", niceIncrement: Int32 = 0) {
         precondition(threadCount >= 1, "a thread pool needs at least one thread")
         self.threadCount = threadCount
         self.name = name
+        self.niceIncrement = niceIncrement
     }
 
     deinit { shutdown() }
@@ -62,7 +67,10 @@ public final class StoreThreadPool: @unchecked Sendable {
             return
         }
         queue.append(work)
-        if idleThreads == 0 && started < threadCount {
+        // Count queued work against idle threads, not just "is any idle": a thread signalled for
+        // earlier work has not taken it yet, and work must never wait behind a long commit
+        // while the pool may still start a thread.
+        if queue.count - head > idleThreads && started < threadCount {
             started += 1
             let thread = Thread { [self] in self.loop() }
             thread.name = "\(name).\(started)"
@@ -83,6 +91,16 @@ public final class StoreThreadPool: @unchecked Sendable {
 
     private func loop() {
         Thread.current.threadDictionary[Self.markKey] = ObjectIdentifier(self)
+        #if os(Linux)
+            // On Linux the nice value is per thread, and PRIO_PROCESS with `who` 0 means the
+            // calling thread (setpriority(2), "Bugs"): this changes this thread alone.
+            if niceIncrement != 0 {
+                let which = __priority_which_t(PRIO_PROCESS.rawValue)
+                errno = 0
+                let current = getpriority(which, 0)
+                if errno == 0 { _ = setpriority(which, 0, current + niceIncrement) }
+            }
+        #endif
         condition.lock()
         while true {
             if head < queue.count {

@@ -106,6 +106,30 @@ import Testing
         #expect(try db.jobs.jobShow(id: job.id)?.job.state == .running)
     }
 
+    @Test("R-H-3 R-J-3 a heartbeat during a commit neither waits for it nor makes it re-run")
+    func aHeartbeatDuringACommitDoesNotDisturbIt() throws {
+        let db = try TestDatabase()
+        let job = try db.makeRunningJob("f.csv", worker: "w1")
+        let jobs = db.jobs
+        let answers = HeartbeatAnswers()
+        // The test seam runs inside the commit's transaction, after its first COPY chunk: a
+        // heartbeat there (on another pooled connection) would deadlock if it waited for the
+        // commit's lease lock, and would make the commit fail to serialise if it changed the row.
+        let hot = HotStore(pool: db.pool) { _, _ in
+            if answers.isEmpty { answers.append(try jobs.workerHeartbeat(workerID: "w1", leases: [job.lease])) }
+        }
+        let batch = makeBatch(meters: 1...20, slots: 0..<96) { m, s in Double(m) + Double(s) / 4 }
+        let result = try hot.commit(HotCommitParams(lease: job.lease, readings: batch))
+        guard case .committed(let stats) = result else {
+            Issue.record("expected a commit, got \(result)")
+            return
+        }
+        #expect(stats.transactionRuns == 1, "the heartbeat must not force the commit to run again")
+        #expect(answers.all == [[]], "the attempt was still current while the commit ran")
+        #expect(try jobs.workerHeartbeat(workerID: "w1", leases: [job.lease]) == [job.lease])
+        #expect(try db.int("SELECT count(*) FROM attempt_leases") == 0)
+    }
+
     @Test("R-J-3 a store migrated from version 2 keeps its running attempts alive")
     func migrationCarriesRunningAttemptsIntoLeases() throws {
         let db = try TestDatabase(migrate: false)
@@ -121,7 +145,10 @@ import Testing
             try c.query(
                 "INSERT INTO job_attempts (job_id, attempt, worker_id) SELECT id, 1, 'w1' FROM jobs WHERE attempt = 1")
             try c.query(
-                "INSERT INTO workers (id, current_job_id, current_attempt) SELECT 'w1', id, 1 FROM jobs WHERE attempt = 1")
+                """
+                INSERT INTO workers (id, current_job_id, current_attempt)
+                SELECT 'w1', id, 1 FROM jobs WHERE attempt = 1
+                """)
             #expect(try all.migrate(c).contains(3))
         }
         let running = try #require(try db.jobs.jobList(state: .running).jobs.first)
@@ -130,4 +157,13 @@ import Testing
         #expect(try db.jobs.jobRescueLost().isEmpty)
         #expect(try db.jobs.workerHeartbeat(workerID: "w1", leases: [running.lease]).isEmpty)
     }
+}
+
+/// Heartbeat answers collected inside a commit's test seam.
+private final class HeartbeatAnswers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [[JobLease]] = []
+    var isEmpty: Bool { lock.withLock { answers.isEmpty } }
+    var all: [[JobLease]] { lock.withLock { answers } }
+    func append(_ answer: [JobLease]) { lock.withLock { answers.append(answer) } }
 }
