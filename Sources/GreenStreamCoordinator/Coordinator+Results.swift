@@ -146,8 +146,7 @@ extension Coordinator {
                 action = sequence.commitReturned(outcome)
             case .resolveCommitOutcome:
                 do {
-                    let hot = self.hot
-                    let resolved = try await hot.pool.threads.run { try hot.resolveCommitOutcome(lease: lease) }
+                    let resolved = try await hot.resolveCommitOutcome(lease: lease)
                     let current = try await jobs.jobShow(id: lease.jobID)?.job
                     logger.warning("commit outcome resolved: \(resolved)", metadata: meta)
                     action = sequence.commitResolved(Self.resolution(resolved, of: lease, job: current))
