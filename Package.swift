@@ -8,6 +8,7 @@
 //   files:       GreenStreamFiles (landed-file reading with the size check, SHA-256, transform outputs)
 //   store:       Postgres (libpq wrapper), GreenStreamStore (migrations, JobStore, HotStore)
 //   rpc:         NNG (transport wrapper), GreenStreamRPC (proto contract ↔ Swift model, client/server)
+//   cluster:     GreenStreamCoordinator (landing, dispatch, commit sequence, zones, admin calls)
 //   executables: greenstream, bench-* (thin)
 import PackageDescription
 
@@ -60,6 +61,15 @@ let package = Package(
             ]
         ),
 
+        // MARK: The cluster's coordinator (state machines + thin executor; docs/COORDINATOR.md)
+        .target(
+            name: "GreenStreamCoordinator",
+            dependencies: [
+                "GreenStreamCore", "GreenStreamArchive", "GreenStreamFiles", "GreenStreamStore", "Postgres",
+                "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+
         // MARK: Test and bench support (never linked into shipped executables)
         .target(name: "GreenStreamTesting"),
 
@@ -67,8 +77,9 @@ let package = Package(
         .executableTarget(
             name: "greenstream",
             dependencies: [
-                "GreenStreamCore", "GreenStreamFiles",
+                "GreenStreamCore", "GreenStreamFiles", "GreenStreamCoordinator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
@@ -101,6 +112,13 @@ let package = Package(
             name: "GreenStreamRPCTests",
             dependencies: [
                 "GreenStreamRPC", "NNG", "GreenStreamCore", "GreenStreamTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "GreenStreamCoordinatorTests",
+            dependencies: [
+                "GreenStreamCoordinator", "GreenStreamCore", "GreenStreamArchive", "GreenStreamFiles", "GreenStreamStore",
+                "Postgres", "GreenStreamRPC", "NNG", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ]

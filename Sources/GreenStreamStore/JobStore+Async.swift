@@ -6,9 +6,12 @@ import Postgres
 /// handler, the dispatcher) never blocks a cooperative thread on PostgreSQL, a sleeping
 /// reconnect or a wait for a free connection. In an async context Swift picks these overloads.
 extension JobStore {
-    /// See ``jobCreate(_:)``.
-    public func jobCreate(_ params: JobCreateParams) async throws -> (job: Job, created: Bool) {
-        let result = try await pool.threads.run { let r = try self.jobCreate(params); return Created(r.job, r.created) }
+    /// See ``jobCreate(_:relanding:)``.
+    public func jobCreate(_ params: JobCreateParams, relanding: Bool = false) async throws -> (job: Job, created: Bool) {
+        let result = try await pool.threads.run {
+            let r = try self.jobCreate(params, relanding: relanding)
+            return Created(r.job, r.created)
+        }
         return (result.job, result.created)
     }
 

@@ -64,10 +64,13 @@ public final class JobStore: Sendable {
 
     /// Creates the job for a landed file, idempotently.
     ///
-    /// A file is identified by (name, SHA-256): creating it again returns the existing job with
-    /// `created == false`. A new file whose SHA-256 equals an already succeeded job's is created
-    /// directly as `duplicate` (R-J-2), naming that job.
-    public func jobCreate(_ params: JobCreateParams) throws -> (job: Job, created: Bool) {
+    /// A file is identified by (name, SHA-256): creating it again returns the latest job of that pair
+    /// with `created == false`, whatever its state, so a rescan after a crash never creates a second
+    /// job for a file still waiting. With `relanding`, a pair whose latest job has ended gets a new
+    /// job: the caller knows the file landed again (its first landing already left `landing/`). A new
+    /// file whose SHA-256 equals an already succeeded job's is created directly as `duplicate`
+    /// (R-J-2), naming that job.
+    public func jobCreate(_ params: JobCreateParams, relanding: Bool = false) throws -> (job: Job, created: Bool) {
         guard params.sha256.count == 32 else { throw StoreError.invalidParameter("sha256 must be 32 bytes") }
         guard !params.fileName.isEmpty, params.sizeBytes >= 0 else {
             throw StoreError.invalidParameter("file name must be non-empty and size >= 0")
@@ -76,7 +79,16 @@ public final class JobStore: Sendable {
             .text(params.fileName), .bytes(params.sha256), .int(params.sizeBytes),
             .int(Int64(1 + configuration.retries)),
         ]
-        return try pool.withConnection { c in
+        return try pool.withTransaction { c in
+            // One creator per file name at a time, so the look-up and the insert below agree.
+            try c.query("SELECT pg_advisory_xact_lock(7201, hashtext($1))", [.text(params.fileName)])
+            let existing = try c.query(
+                "SELECT \(Job.columns) FROM jobs WHERE file_name = $1 AND sha256 = $2 ORDER BY id DESC LIMIT 1",
+                [.text(params.fileName), .bytes(params.sha256)])
+            if !existing.isEmpty {
+                let job = try Job(row: existing.row(0))
+                if !(relanding && job.state.isTerminal) { return (job, false) }
+            }
             let inserted = try c.query(
                 """
                 WITH original AS (
@@ -87,17 +99,12 @@ public final class JobStore: Sendable {
                        CASE WHEN o.id IS NULL THEN 'pending' ELSE 'duplicate' END::job_state,
                        o.id, CASE WHEN o.id IS NULL THEN NULL ELSE now() END
                 FROM (SELECT 1) AS one LEFT JOIN original o ON true
-                ON CONFLICT (file_name, sha256) DO NOTHING
                 RETURNING \(Job.columns)
                 """, values)
-            if !inserted.isEmpty { return (try Job(row: inserted.row(0)), true) }
-            let existing = try c.query(
-                "SELECT \(Job.columns) FROM jobs WHERE file_name = $1 AND sha256 = $2",
-                [.text(params.fileName), .bytes(params.sha256)])
-            guard !existing.isEmpty else {
+            guard !inserted.isEmpty else {
                 throw StoreError.corruptRow("job for \(params.fileName) neither inserted nor found")
             }
-            return (try Job(row: existing.row(0)), false)
+            return (try Job(row: inserted.row(0)), true)
         }
     }
 

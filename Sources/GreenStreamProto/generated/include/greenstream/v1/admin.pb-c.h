@@ -53,7 +53,7 @@ struct  Greenstream__V1__ListJobsRequest
    */
   Greenstream__V1__JobState state;
   /*
-   * Page size, 1–1000; 0 = 50.
+   * Page size, 1–100000 (the coordinator pages its store by key to fill it); 0 = 50.
    */
   uint32_t limit;
   /*
@@ -95,10 +95,16 @@ struct  Greenstream__V1__JobSummary
    * The latest error, e.g. "worker_lost" or "missing_column:unit"; empty if none.
    */
   char *error;
+  /*
+   * Rows rejected per reason (R-J-5); reasons that did not occur are absent. Their
+   * counts add up to rows_rejected.
+   */
+  size_t n_reject_counts;
+  Greenstream__V1__RejectCount **reject_counts;
 };
 #define GREENSTREAM__V1__JOB_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&greenstream__v1__job_summary__descriptor) \
-    , 0, GREENSTREAM__V1__JOB_STATE__JOB_STATE_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+    , 0, GREENSTREAM__V1__JOB_STATE__JOB_STATE_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 struct  Greenstream__V1__ListJobsReply
