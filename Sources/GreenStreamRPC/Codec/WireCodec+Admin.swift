@@ -30,6 +30,8 @@ extension WireCodec {
         p.pointee.created_at_us = j.createdAtUs
         p.pointee.updated_at_us = j.updatedAtUs
         p.pointee.error = try a.string(j.error, field: "job.error")
+        (p.pointee.n_reject_counts, p.pointee.reject_counts) = try encodeRejectCounts(
+            j.rejectCounts, "job.reject_counts", a)
     }
 
     private func decode(_ p: UnsafeMutablePointer<Greenstream__V1__JobSummary>) throws -> JobSummary {
@@ -42,7 +44,8 @@ extension WireCodec {
             rowsRejected: try count(j.rows_rejected, "job.rows_rejected"),
             workerID: try text(j.worker_id, "job.worker_id"), createdAtUs: j.created_at_us,
             updatedAtUs: j.updated_at_us,
-            error: try text(j.error, "job.error"))
+            error: try text(j.error, "job.error"),
+            rejectCounts: try decodeRejectCounts(j.n_reject_counts, j.reject_counts, "job.reject_counts"))
     }
 
     func encode(_ r: ListJobsReply, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__ListJobsReply> {

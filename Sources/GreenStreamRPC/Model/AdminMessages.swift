@@ -30,11 +30,14 @@ public struct JobSummary: Sendable, Equatable {
     public var createdAtUs: Int64
     public var updatedAtUs: Int64
     public var error: String
+    /// Rows rejected per reason; reasons that did not occur are absent (R-J-5).
+    public var rejectCounts: [RejectReason: Int]
 
     public init(
         jobID: Int64, state: JobState, attempts: UInt32, fileName: String, rowsStored: Int = 0,
         rowsInterpolated: Int = 0,
-        rowsRejected: Int = 0, workerID: String = "", createdAtUs: Int64, updatedAtUs: Int64, error: String = ""
+        rowsRejected: Int = 0, workerID: String = "", createdAtUs: Int64, updatedAtUs: Int64, error: String = "",
+        rejectCounts: [RejectReason: Int] = [:]
     ) {
         self.jobID = jobID
         self.state = state
@@ -47,6 +50,7 @@ public struct JobSummary: Sendable, Equatable {
         self.createdAtUs = createdAtUs
         self.updatedAtUs = updatedAtUs
         self.error = error
+        self.rejectCounts = rejectCounts
     }
 }
 

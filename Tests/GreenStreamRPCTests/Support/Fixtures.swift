@@ -41,7 +41,7 @@ enum Fixtures {
         jobID: 42, state: .quarantined, attempts: 4, fileName: "f.csv", rowsStored: 100, rowsInterpolated: 5,
         rowsRejected: 7,
         workerID: "host-a/1", createdAtUs: 1_700_000_000_000_000, updatedAtUs: 1_700_000_100_000_000,
-        error: "worker_lost")
+        error: "worker_lost", rejectCounts: [.invalidUnit: 4, .aboveMax: 3])
 
     /// Every request kind.
     static let requests: [RPCRequest.Body] = [

@@ -926,7 +926,7 @@ const ProtobufCMessageDescriptor greenstream__v1__list_jobs_request__descriptor 
   (ProtobufCMessageInit) greenstream__v1__list_jobs_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor greenstream__v1__job_summary__field_descriptors[11] =
+static const ProtobufCFieldDescriptor greenstream__v1__job_summary__field_descriptors[12] =
 {
   {
     "job_id",
@@ -1060,6 +1060,18 @@ static const ProtobufCFieldDescriptor greenstream__v1__job_summary__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "reject_counts",
+    12,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Greenstream__V1__JobSummary, n_reject_counts),
+    offsetof(Greenstream__V1__JobSummary, reject_counts),
+    &greenstream__v1__reject_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned greenstream__v1__job_summary__field_indices_by_name[] = {
   2,   /* field[2] = attempts */
@@ -1067,6 +1079,7 @@ static const unsigned greenstream__v1__job_summary__field_indices_by_name[] = {
   10,   /* field[10] = error */
   3,   /* field[3] = file_name */
   0,   /* field[0] = job_id */
+  11,   /* field[11] = reject_counts */
   5,   /* field[5] = rows_interpolated */
   6,   /* field[6] = rows_rejected */
   4,   /* field[4] = rows_stored */
@@ -1077,7 +1090,7 @@ static const unsigned greenstream__v1__job_summary__field_indices_by_name[] = {
 static const ProtobufCIntRange greenstream__v1__job_summary__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor greenstream__v1__job_summary__descriptor =
 {
@@ -1087,7 +1100,7 @@ const ProtobufCMessageDescriptor greenstream__v1__job_summary__descriptor =
   "Greenstream__V1__JobSummary",
   "greenstream.v1",
   sizeof(Greenstream__V1__JobSummary),
-  11,
+  12,
   greenstream__v1__job_summary__field_descriptors,
   greenstream__v1__job_summary__field_indices_by_name,
   1,  greenstream__v1__job_summary__number_ranges,

@@ -95,10 +95,16 @@ struct  Greenstream__V1__JobSummary
    * The latest error, e.g. "worker_lost" or "missing_column:unit"; empty if none.
    */
   char *error;
+  /*
+   * Rows rejected per reason (R-J-5); reasons that did not occur are absent. Their
+   * counts add up to rows_rejected.
+   */
+  size_t n_reject_counts;
+  Greenstream__V1__RejectCount **reject_counts;
 };
 #define GREENSTREAM__V1__JOB_SUMMARY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&greenstream__v1__job_summary__descriptor) \
-    , 0, GREENSTREAM__V1__JOB_STATE__JOB_STATE_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string }
+    , 0, GREENSTREAM__V1__JOB_STATE__JOB_STATE_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0,NULL }
 
 
 struct  Greenstream__V1__ListJobsReply
