@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "greenstream", targets: ["greenstream"]),
+        .executable(name: "gsctl", targets: ["gsctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,6 +61,22 @@ let package = Package(
             ]
         ),
 
+        // MARK: Worker (issue 9): session state machine + executor over RPCClient
+        .target(
+            name: "GreenStreamWorker",
+            dependencies: [
+                "GreenStreamCore", "GreenStreamArchive", "GreenStreamFiles", "GreenStreamRPC", "NNG",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: gsctl's logic (issue 9): commands, tables and JSON over the admin protocol
+        .target(
+            name: "GreenStreamCtl",
+            dependencies: [
+                "GreenStreamCore", "GreenStreamRPC", "NNG",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         // MARK: Test and bench support (never linked into shipped executables)
         .target(name: "GreenStreamTesting"),
 
@@ -67,10 +84,12 @@ let package = Package(
         .executableTarget(
             name: "greenstream",
             dependencies: [
-                "GreenStreamCore", "GreenStreamFiles",
+                "GreenStreamCore", "GreenStreamFiles", "GreenStreamWorker", "NNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "gsctl", dependencies: ["GreenStreamCtl"]),
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
         .executableTarget(
             name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet", "GreenStreamTesting"]),
@@ -88,6 +107,18 @@ let package = Package(
             name: "ParquetTests",
             dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(name: "GreenStreamStoreTests", dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore"]),
+        .testTarget(
+            name: "GreenStreamWorkerTests",
+            dependencies: [
+                "GreenStreamWorker", "GreenStreamRPC", "GreenStreamCore", "GreenStreamArchive", "NNG",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "GreenStreamCtlTests",
+            dependencies: [
+                "GreenStreamCtl", "GreenStreamRPC", "GreenStreamCore", "NNG",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "GreenStreamRPCTests",
             dependencies: [

@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// The `greenstream` command line. Subcommands stay thin: parse, call the core, write.
 @main
-struct GreenStream: ParsableCommand {
+struct GreenStream: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "greenstream",
-        abstract: "Smart-meter CSV to clean readings.",
-        subcommands: [TransformCommand.self]
+        abstract: "Smart-meter CSV to clean readings: local transforms and cluster workers.",
+        subcommands: [TransformCommand.self, WorkerCommand.self]
     )
 }
