@@ -1,4 +1,6 @@
 import Foundation
+import GreenStreamRPC
+import Synchronization
 
 /// Runs blocking work (file reads, the transform, Parquet encoding) on a thread of its own, so
 /// it never occupies one of Swift's few cooperative task threads: heartbeats, polls and reports
@@ -15,6 +17,36 @@ enum OffPoolThread {
             thread.name = name
             thread.stackSize = stackSize
             thread.start()
+        }
+    }
+
+    /// Closes `client` on a thread of its own and waits at most `bound`: NNG 1.5.2's close can hang
+    /// while a late reply is still arriving (docs/DECISIONS.md), and a shutdown must stay bounded.
+    /// - Returns: whether the close finished in time (if not, the thread is left behind).
+    static func close(_ client: RPCClient, within bound: Duration) async -> Bool {
+        let flag = OnceFlag()
+        let claim: @Sendable () -> Bool = { flag.claim() }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            Thread {
+                client.close()
+                if claim() { continuation.resume(returning: true) }
+            }.start()
+            Task {
+                try? await Task.sleep(for: bound)
+                if claim() { continuation.resume(returning: false) }
+            }
+        }
+    }
+}
+
+/// True for the first caller of ``claim()`` only: lets two racers resume one continuation once.
+final class OnceFlag: Sendable {
+    private let claimed = Mutex(false)
+
+    func claim() -> Bool {
+        claimed.withLock { was in
+            defer { was = true }
+            return !was
         }
     }
 }

@@ -121,17 +121,7 @@ final class WorkerExecutor {
         let calls = [register, lease, heartbeat].compactMap { $0 } + Array(reports.values)
         for call in calls { call.cancel() }
         for call in calls { await call.value }
-        let client = client
-        let closed = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await OffPoolThread.run(name: "worker-close") { client.close() }; return true }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(2))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        let closed = await OffPoolThread.close(client, within: .seconds(2))
         if !closed { logger.warning("closing the connection did not finish within 2 s; exiting with it open") }
     }
 
