@@ -46,6 +46,11 @@ public final class Worker: Sendable {
         let executor = WorkerExecutor(
             client: client, configuration: configuration, logger: logger, post: post)
         executor.watchConnection()
+        logger.info(
+            "worker starting",
+            metadata: [
+                "coordinator": "\(configuration.coordinator)", "concurrency": "\(configuration.concurrency)",
+            ])
         var exitCode: Int32 = 0
         post.yield(.started)
         loop: for await event in events {

@@ -141,6 +141,7 @@ final class WorkerExecutor {
             do {
                 post.yield(.registered(try await client.registerWorker(request)))
             } catch {
+                if Task.isCancelled { return }
                 let failure = WorkerExecutor.classify(error)
                 logger.warning(
                     "registration failed",
