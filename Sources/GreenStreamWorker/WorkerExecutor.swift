@@ -219,36 +219,46 @@ final class WorkerExecutor {
         let post = post
         let logger = logger
         let lease = request.job
-        let parts = ResultParts.split(request, maxPartBytes: maxPartBytes)
         let backoff = configuration.backoff
-        switch request.outcome {
-        case .success(let s):
-            logger.info(
-                "job done",
-                metadata: WorkerExecutor.metadata(
-                    lease,
-                    [
-                        "rows": "\(s.counts.rowsRead)", "readings": "\(s.readings.count)",
-                        "rejected": "\(s.counts.rejectedRows)", "archive_files": "\(s.archiveFiles.count)",
-                        "parts": "\(parts.count)",
-                    ]))
-        case .failure(let f):
-            logger.info(
-                "job failed",
-                metadata: WorkerExecutor.metadata(
-                    lease, ["kind": "\(f.kind)", "reason": "\(f.reason)", "message": "\(f.message)"]))
-        }
+        let maxPartBytes = maxPartBytes
         reports[lease] = Task {
+            // Splitting copies the whole result: on a thread of its own, like the transform.
+            let parts = await OffPoolThread.run(name: "gs-split-\(lease.jobID)") {
+                ResultParts.split(request, maxPartBytes: maxPartBytes)
+            }
+            WorkerExecutor.logOutcome(request, parts: parts.count, logger: logger)
             let outcome = await WorkerExecutor.send(parts, client: client, backoff: backoff, logger: logger)
             switch outcome {
             case .accepted(let state):
-                logger.info("result reported", metadata: WorkerExecutor.metadata(lease, ["job_state": "\(state.rawValue)"]))
+                logger.info(
+                    "result reported", metadata: WorkerExecutor.metadata(lease, ["job_state": "\(state.rawValue)"]))
             case .dropped(let reason):
                 if !Task.isCancelled {
                     logger.warning("result refused", metadata: WorkerExecutor.metadata(lease, ["reason": "\(reason)"]))
                 }
             }
             post.yield(.reportFinished(lease, outcome))
+        }
+    }
+
+    /// `job done` or `job failed`, once per result.
+    static func logOutcome(_ request: ReportResultRequest, parts: Int, logger: Logger) {
+        switch request.outcome {
+        case .success(let s):
+            logger.info(
+                "job done",
+                metadata: metadata(
+                    request.job,
+                    [
+                        "rows": "\(s.counts.rowsRead)", "readings": "\(s.readings.count)",
+                        "rejected": "\(s.counts.rejectedRows)", "archive_files": "\(s.archiveFiles.count)",
+                        "parts": "\(parts)",
+                    ]))
+        case .failure(let f):
+            logger.info(
+                "job failed",
+                metadata: metadata(
+                    request.job, ["kind": "\(f.kind)", "reason": "\(f.reason)", "message": "\(f.message)"]))
         }
     }
 
