@@ -111,12 +111,12 @@ let package = Package(
             name: "GreenStreamWorkerTests",
             dependencies: [
                 "GreenStreamWorker", "GreenStreamRPC", "GreenStreamCore", "GreenStreamArchive", "NNG",
-                .product(name: "Logging", package: "swift-log"),
+                "GreenStreamTesting", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "GreenStreamCtlTests",
             dependencies: [
-                "GreenStreamCtl", "GreenStreamRPC", "GreenStreamCore", "NNG",
+                "GreenStreamCtl", "GreenStreamRPC", "GreenStreamCore", "NNG", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
