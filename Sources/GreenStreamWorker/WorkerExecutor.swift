@@ -338,10 +338,11 @@ final class WorkerExecutor {
 
     /// Token refusals are fatal (a configuration error); everything else is retried.
     static func classify(_ error: any Error) -> WorkerSession.CallFailure {
-        if let rpc = error as? RPCError, rpc.code == .unauthenticated {
+        guard let rpc = error as? RPCError else { return .transient(describe(error)) }
+        if rpc.code == .unauthenticated {
             return .unauthenticated("the coordinator refused the token (UNAUTHENTICATED): \(rpc.message)")
         }
-        return .transient(describe(error))
+        return .refused("\(rpc)")
     }
 
     static func describe(_ error: any Error) -> String {

@@ -75,7 +75,9 @@ public struct WorkerSession: Sendable {
     public enum CallFailure: Sendable, Equatable {
         /// The coordinator refused the cluster token: a configuration error, fatal.
         case unauthenticated(String)
-        /// Anything else (no answer, connection lost, coordinator unavailable, unknown worker).
+        /// The coordinator answered with another error (e.g. an unknown worker after it restarted).
+        case refused(String)
+        /// No answer, or the connection was lost.
         case transient(String)
     }
 
@@ -243,8 +245,12 @@ public struct WorkerSession: Sendable {
             return heartbeatReplied(reply)
         case .heartbeatFailed(let failure):
             heartbeatInFlight = false
-            if case .unauthenticated(let message) = failure { return stop(exitCode: 1, reason: message) }
-            return []
+            switch failure {
+            case .unauthenticated(let message): return stop(exitCode: 1, reason: message)
+            // The coordinator answered but did not take it: it may have forgotten this worker.
+            case .refused: return phase == .active ? reregister() : []
+            case .transient: return []
+            }
         case .connectionRestored:
             guard phase == .active, registration != nil else { return [] }
             return reregister(immediately: true)

@@ -51,10 +51,8 @@ struct WorkerCommand: AsyncParsableCommand {
         do { secret = try ClusterToken.resolve(token: token, tokenFile: tokenFile, environment: env) } catch {
             throw ValidationError(error.description)
         }
-        guard let jobs = concurrency ?? env["GS_WORKER_CONCURRENCY"].map({ Int($0) ?? 0 }) ?? 1 as Int? else {
-            throw ValidationError("bad concurrency")
-        }
-        let drain = drainTimeout ?? env["GS_WORKER_DRAIN_TIMEOUT"].flatMap(Double.init) ?? 30
+        let jobs = try concurrency ?? Self.number(env["GS_WORKER_CONCURRENCY"], "GS_WORKER_CONCURRENCY", Int.init) ?? 1
+        let drain = try drainTimeout ?? Self.number(env["GS_WORKER_DRAIN_TIMEOUT"], "GS_WORKER_DRAIN_TIMEOUT", Double.init) ?? 30
         guard drain.isFinite, drain >= 0 else { throw ValidationError("--drain-timeout must be a number of seconds ≥ 0") }
         let levelName = logLevel ?? env["GS_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
@@ -72,5 +70,12 @@ struct WorkerCommand: AsyncParsableCommand {
         defer { signals.cancel() }
         let status = try await worker.run()
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// An environment variable's number; `nil` when unset or empty.
+    private static func number<T>(_ text: String?, _ name: String, _ parse: (String) -> T?) throws -> T? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = parse(text) else { throw ValidationError("\(name) must be a number, not '\(text)'") }
+        return value
     }
 }

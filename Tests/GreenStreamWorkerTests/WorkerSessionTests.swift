@@ -118,6 +118,15 @@ import Testing
         #expect(s.handle(.heartbeatDue).count == 1)
     }
 
+    @Test func aHeartbeatTheCoordinatorRefusesMakesTheWorkerRegisterAgain() {
+        var s = Self.registered()
+        _ = s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1))))
+        _ = s.handle(.heartbeatDue)
+        #expect(s.handle(.heartbeatFailed(.refused("not_found: unknown worker"))) == [.register(after: .milliseconds(100))])
+        _ = s.handle(.heartbeatDue)
+        #expect(s.handle(.heartbeatFailed(.refused("not_found: unknown worker"))) == [], "one registration at a time")
+    }
+
     @Test("R-J-4 a cancel in a heartbeat reply drops the running attempt's result")
     func cancelWhileRunningDropsResult() {
         var s = Self.registered()
