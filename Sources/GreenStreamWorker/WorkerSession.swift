@@ -12,9 +12,10 @@ import GreenStreamRPC
 /// - Leasing: one long poll at a time while a slot is free and the session is not draining.
 /// - Jobs: each leased (job, attempt) is run by the executor and reported unless the
 ///   coordinator cancelled it (heartbeat reply) — a cancelled attempt's result is dropped.
-/// - Draining (SIGTERM, or `drain` in a heartbeat reply): no more polls; jobs finish and are
-///   reported; past the drain deadline the ones still running are handed back with a
-///   retryable `worker_shutdown` failure. Stopped once nothing is left in flight.
+/// - Draining (SIGTERM, or `drain` in a heartbeat reply): no new polls (a job answering the one
+///   outstanding runs too); jobs finish and are reported; past the drain deadline the ones still
+///   running are handed back with a retryable `worker_shutdown` failure. Stopped once nothing
+///   is left in flight.
 public struct WorkerSession: Sendable {
     /// Where the session stands with the coordinator.
     public enum Phase: Sendable, Equatable {
@@ -160,6 +161,7 @@ public struct WorkerSession: Sendable {
     private var pollInFlight = false
     private var heartbeatInFlight = false
     private var drainRequested = false
+    private var drainExpired = false
     private var failures = 0
 
     /// - Parameters:
@@ -289,13 +291,15 @@ public struct WorkerSession: Sendable {
             return pollIfSlotFree(after: .milliseconds(Int64(reply.retryAfterMs)))
         }
         guard jobs[assignment.job] == nil else { return pollIfSlotFree() }
-        if phase == .draining {
-            // A job granted while the poll was being abandoned: hand it straight back. It has no
+        if phase == .draining && drainExpired {
+            // Granted to a poll that was already abandoned: hand it straight back. It has no
             // thread, so it is only a report in flight.
             jobs[assignment.job] = .reporting
             return [.report(Self.shutdownFailure(workerID: workerID, lease: assignment.job, runningFor: nil))]
                 + finishIfIdle()
         }
+        // While draining, a job that answers the poll sent before the shutdown still runs, within
+        // the drain bound: handing it back would cost it an attempt for nothing.
         jobs[assignment.job] = .running(.reading)
         return [.runJob(assignment)] + pollIfSlotFree()
     }
@@ -348,8 +352,11 @@ public struct WorkerSession: Sendable {
             return []
         case .registering, .active:
             phase = .draining
-            var actions: [Action] = [.announceDraining(reason: reason, jobs: heartbeatJobs.map(\.job))]
-            if pollInFlight { actions.append(.cancelLease) }
+            // The outstanding poll is kept while jobs run (a job it brings runs too): abandoning
+            // it would leave the coordinator holding a poll nobody reads, and a job it claimed
+            // for that poll would wait for the heartbeat timeout. It is abandoned only at the end,
+            // just before the connection closes, which the coordinator sees.
+            let actions: [Action] = [.announceDraining(reason: reason, jobs: heartbeatJobs.map(\.job))]
             let finished = finishIfIdle()
             return actions + (finished.isEmpty ? [.armDrainDeadline(drainTimeout)] : finished)
         }
@@ -357,7 +364,9 @@ public struct WorkerSession: Sendable {
 
     private mutating func drainDeadlinePassed() -> [Action] {
         guard phase == .draining else { return [] }
+        drainExpired = true
         var actions: [Action] = []
+        if pollInFlight { actions.append(.cancelLease) }
         for (lease, jobPhase) in jobs.sorted(by: { $0.key.jobID < $1.key.jobID }) {
             guard case .running = jobPhase else { continue }
             jobs[lease] = .handingBack
@@ -393,7 +402,7 @@ public struct WorkerSession: Sendable {
         let busy = jobs.values.contains { $0 != .handedBack && $0 != .cancelled }
         guard !busy else { return [] }
         phase = .stopped
-        return [.finish(exitCode: 0, reason: "drained")]
+        return (pollInFlight ? [.cancelLease] : []) + [.finish(exitCode: 0, reason: "drained")]
     }
 
     private mutating func stop(exitCode: Int32, reason: String) -> [Action] {

@@ -186,10 +186,9 @@ import Testing
         _ = s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1))))
         #expect(
             s.handle(.shutdownRequested) == [
-                .announceDraining(reason: "shutdown requested", jobs: [Self.job1]), .cancelLease,
-                .armDrainDeadline(.seconds(7)),
+                .announceDraining(reason: "shutdown requested", jobs: [Self.job1]), .armDrainDeadline(.seconds(7)),
             ])
-        #expect(s.handle(.leaseFailed(.transient("cancelled"))) == [])
+        #expect(s.handle(.leaseReplied(LeaseJobReply(assignment: nil))) == [], "no new poll while draining")
         #expect(s.handle(.jobFinished(Self.job1, Self.success)).count == 1)
         #expect(s.handle(.reportFinished(Self.job1, .accepted(.succeeded))) == [.finish(exitCode: 0, reason: "drained")])
     }
@@ -221,15 +220,42 @@ import Testing
         #expect(s.handle(.finalDeadlinePassed).last == .finish(exitCode: 0, reason: "gave up sending results 10.0 seconds after the drain bound"))
     }
 
-    @Test func aJobGrantedWhileThePollIsBeingAbandonedIsHandedStraightBack() {
+    @Test func aJobAnsweringThePollSentBeforeTheShutdownRunsWithinTheDrainBound() {
         var s = Self.registered(concurrency: 2)
         _ = s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1))))
-        #expect(s.handle(.shutdownRequested).contains(.cancelLease))
-        let actions = s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job2))))
-        #expect(actions == [.report(WorkerSession.shutdownFailure(workerID: "w", lease: Self.job2, runningFor: nil))])
-        #expect(s.handle(.reportFinished(Self.job2, .accepted(.retrying))) == [])
+        #expect(!s.handle(.shutdownRequested).contains(.cancelLease), "the poll is kept while a job runs")
+        #expect(s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job2)))) == [
+            .runJob(Self.assignment(Self.job2))
+        ])
         _ = s.handle(.jobFinished(Self.job1, Self.success))
-        #expect(s.handle(.reportFinished(Self.job1, .accepted(.succeeded))) == [.finish(exitCode: 0, reason: "drained")])
+        #expect(s.handle(.reportFinished(Self.job1, .accepted(.succeeded))) == [])
+        _ = s.handle(.jobFinished(Self.job2, Self.success))
+        #expect(s.handle(.reportFinished(Self.job2, .accepted(.succeeded))) == [.finish(exitCode: 0, reason: "drained")])
+    }
+
+    @Test func pastTheDrainBoundThePollIsAbandonedAndALateJobIsHandedStraightBack() {
+        var s = Self.registered(concurrency: 2)
+        _ = s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1))))
+        _ = s.handle(.shutdownRequested)
+        let actions = s.handle(.drainDeadlinePassed)
+        #expect(actions.first == .cancelLease && actions.count == 3)
+        #expect(
+            s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job2)))) == [
+                .report(WorkerSession.shutdownFailure(workerID: "w", lease: Self.job2, runningFor: nil))
+            ])
+        #expect(s.handle(.reportFinished(Self.job2, .accepted(.retrying))) == [])
+        #expect(s.handle(.reportFinished(Self.job1, .accepted(.retrying))) == [.finish(exitCode: 0, reason: "drained")])
+    }
+
+    @Test func theLastJobEndingAbandonsAPollStillOutstanding() {
+        var s = Self.registered(concurrency: 2)
+        _ = s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1))))
+        _ = s.handle(.shutdownRequested)
+        _ = s.handle(.jobFinished(Self.job1, Self.success))
+        #expect(
+            s.handle(.reportFinished(Self.job1, .accepted(.succeeded))) == [
+                .cancelLease, .finish(exitCode: 0, reason: "drained"),
+            ])
     }
 
     @Test func drainInAHeartbeatReplyDrainsLikeASignal() {
