@@ -221,13 +221,15 @@ final class WorkerExecutor {
         let lease = request.job
         let backoff = configuration.backoff
         let maxPartBytes = maxPartBytes
+        let callTimeout = configuration.callTimeout
         reports[lease] = Task {
             // Splitting copies the whole result: on a thread of its own, like the transform.
             let parts = await OffPoolThread.run(name: "gs-split-\(lease.jobID)") {
                 ResultParts.split(request, maxPartBytes: maxPartBytes)
             }
             WorkerExecutor.logOutcome(request, parts: parts.count, logger: logger)
-            let outcome = await WorkerExecutor.send(parts, client: client, backoff: backoff, logger: logger)
+            let outcome = await WorkerExecutor.send(
+                parts, client: client, backoff: backoff, callTimeout: callTimeout, logger: logger)
             switch outcome {
             case .accepted(let state):
                 logger.info(
@@ -268,16 +270,29 @@ final class WorkerExecutor {
     /// with backoff until the task is cancelled (a cancel in a heartbeat reply, or the shutdown
     /// bound); a refusal (STALE_ATTEMPT, INVALID_REQUEST, …) ends it.
     static func send(
-        _ parts: [ReportResultRequest], client: RPCClient, backoff: WorkerSession.Backoff, logger: Logger
+        _ parts: [ReportResultRequest], client: RPCClient, backoff: WorkerSession.Backoff, callTimeout: Duration,
+        logger: Logger
     ) async -> WorkerSession.ReportOutcome {
         let ids = parts.map { _ in RPCClient.newRequestID() }
+        // The last part is answered only once the coordinator has committed the whole result to
+        // both sinks, which for millions of readings takes longer than an ordinary call.
+        let readings = parts.reduce(0) { n, part in
+            if case .success(let s) = part.outcome { return n + s.readings.count }
+            return n
+        }
+        let commitTimeout = callTimeout + .seconds(readings / 20_000)
         var last: ReportResultReply?
         var index = 0
         var failures = 0
         while index < parts.count {
             if Task.isCancelled { return .dropped("cancelled") }
             do {
-                last = try await client.reportResult(parts[index], requestID: ids[index])
+                let timeout = index == parts.count - 1 ? commitTimeout : callTimeout
+                guard
+                    case .reportResult(let reply) = try await client.call(
+                        .reportResult(parts[index]), requestID: ids[index], timeout: timeout)
+                else { throw RPCClientError.unexpectedReply(call: "report_result") }
+                last = reply
                 index += 1
                 failures = 0
             } catch let error as RPCError where error.code != .unavailable && error.code != .internalError {
