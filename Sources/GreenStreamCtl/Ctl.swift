@@ -55,7 +55,8 @@ public enum Ctl {
             case .listJobs(let state, let limit, let json):
                 let (jobs, more) = try await listJobs(client, state: state, limit: limit)
                 let notice = more ? "gsctl: showing the newest \(jobs.count) jobs; more exist (raise --limit)\n" : ""
-                return CtlOutput(stdout: json ? JobsFormat.json(jobs) : JobsFormat.table(jobs, now: now), stderr: notice)
+                return CtlOutput(
+                    stdout: json ? JobsFormat.json(jobs) : JobsFormat.table(jobs, now: now), stderr: notice)
             case .showJob(let id, let json):
                 jobID = id
                 let reply = try await client.showJob(id: id)

@@ -41,7 +41,9 @@ public struct CtlSettings: Sendable, Equatable {
         var transport = RequestClientOptions(
             reconnectMinimum: .milliseconds(50), reconnectMaximum: .milliseconds(500), resendInterval: nil,
             timeout: timeout)
-        if coordinator.hasPrefix("tls+") { transport.tls = TLSConfiguration(caFile: tlsCAFile, peerVerification: .required) }
+        if coordinator.hasPrefix("tls+") {
+            transport.tls = TLSConfiguration(caFile: tlsCAFile, peerVerification: .required)
+        }
         return RPCClientOptions(transport: transport)
     }
 }

@@ -13,7 +13,8 @@ public final class ShutdownSignals: @unchecked Sendable {
 
     /// Calls `handler` on every SIGTERM or SIGINT until ``cancel()``.
     public static func watch(
-        _ signals: [Int32] = [SIGTERM, SIGINT], queue: DispatchQueue = .global(), handler: @escaping @Sendable () -> Void
+        _ signals: [Int32] = [SIGTERM, SIGINT], queue: DispatchQueue = .global(),
+        handler: @escaping @Sendable () -> Void
     ) -> ShutdownSignals {
         let sources = signals.map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)

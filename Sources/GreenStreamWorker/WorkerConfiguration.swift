@@ -69,13 +69,16 @@ public struct WorkerConfiguration: Sendable {
     /// Checks what a caller may have set by hand.
     /// - Throws: ``WorkerConfigurationError`` naming the first bad setting.
     public func validate() throws(WorkerConfigurationError) {
-        guard concurrency >= 1, concurrency <= 1024 else { throw .init("--concurrency must be 1…1024, not \(concurrency)") }
+        guard concurrency >= 1, concurrency <= 1024 else {
+            throw .init("--concurrency must be 1…1024, not \(concurrency)")
+        }
         guard !token.isEmpty else { throw .init("no cluster token (--token, --token-file, GS_TOKEN or GS_TOKEN_FILE)") }
         guard token.utf8.count <= 1024 else { throw .init("the cluster token is longer than 1024 bytes") }
         guard (1...128).contains(workerID.utf8.count) else { throw .init("--worker-id must be 1–128 bytes") }
         let schemes = ["tcp://", "tls+tcp://", "ipc://"]
         guard schemes.contains(where: coordinator.hasPrefix) else {
-            throw .init("--coordinator must be tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc:///PATH, not '\(coordinator)'")
+            throw .init(
+                "--coordinator must be tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc:///PATH, not '\(coordinator)'")
         }
         if coordinator.hasPrefix("tls+") && tlsCAFile == nil {
             throw .init("a tls+tcp:// coordinator needs --tls-ca (the CA that signs its certificate)")

@@ -165,7 +165,9 @@ final class WorkerExecutor {
             do {
                 post.yield(.leaseReplied(try await client.leaseJob(request)))
             } catch {
-                if !Task.isCancelled { logger.warning("lease failed", metadata: ["error": "\(WorkerExecutor.describe(error))"]) }
+                if !Task.isCancelled {
+                    logger.warning("lease failed", metadata: ["error": "\(WorkerExecutor.describe(error))"])
+                }
                 post.yield(.leaseFailed(WorkerExecutor.classify(error)))
             }
         }
@@ -198,13 +200,14 @@ final class WorkerExecutor {
     private func startJob(_ assignment: JobAssignment) {
         let post = post
         let lease = assignment.job
+        let input = assignment.content.isEmpty && !assignment.sourcePath.isEmpty ? assignment.sourcePath : "inline"
         logger.info(
             "job leased",
             metadata: WorkerExecutor.metadata(
                 lease,
                 [
                     "file": "\(assignment.fileName)", "bytes": "\(assignment.fileSize)",
-                    "input": "\(assignment.content.isEmpty && !assignment.sourcePath.isEmpty ? assignment.sourcePath : "inline")",
+                    "input": "\(input)",
                 ]))
         Task {
             let outcome = await OffPoolThread.run(name: "gs-job-\(lease.jobID)") {

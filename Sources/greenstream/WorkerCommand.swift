@@ -36,7 +36,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "PEM file of the CA that signs the coordinator's certificate, for tls+tcp:// (GS_TLS_CA).")
     var tlsCA: String?
 
-    @Option(help: "Seconds in-flight jobs may run after SIGTERM before they are handed back (GS_WORKER_DRAIN_TIMEOUT; default 30).")
+    @Option(
+        help: "Seconds jobs may still run after SIGTERM before they are handed back (GS_WORKER_DRAIN_TIMEOUT; default 30)."
+    )
     var drainTimeout: Double?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (GS_LOG_LEVEL; default info).")
@@ -52,14 +54,19 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let jobs = try concurrency ?? Self.number(env["GS_WORKER_CONCURRENCY"], "GS_WORKER_CONCURRENCY", Int.init) ?? 1
-        let drain = try drainTimeout ?? Self.number(env["GS_WORKER_DRAIN_TIMEOUT"], "GS_WORKER_DRAIN_TIMEOUT", Double.init) ?? 30
-        guard drain.isFinite, drain >= 0 else { throw ValidationError("--drain-timeout must be a number of seconds ≥ 0") }
+        let drain =
+            try drainTimeout ?? Self.number(env["GS_WORKER_DRAIN_TIMEOUT"], "GS_WORKER_DRAIN_TIMEOUT", Double.init)
+            ?? 30
+        guard drain.isFinite, drain >= 0 else {
+            throw ValidationError("--drain-timeout must be a number of seconds ≥ 0")
+        }
         let levelName = logLevel ?? env["GS_LOG_LEVEL"] ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
             throw ValidationError("unknown log level '\(levelName)'")
         }
         let config = WorkerConfiguration(
-            coordinator: endpoint, token: secret, workerID: workerID ?? env["GS_WORKER_ID"].flatMap { $0.isEmpty ? nil : $0 },
+            coordinator: endpoint, token: secret,
+            workerID: workerID ?? env["GS_WORKER_ID"].flatMap { $0.isEmpty ? nil : $0 },
             concurrency: jobs, tlsCAFile: tlsCA ?? env["GS_TLS_CA"], drainTimeout: .milliseconds(Int64(drain * 1000)))
         do { try config.validate() } catch { throw ValidationError(error.description) }
 

@@ -14,7 +14,9 @@ import Testing
             jobID: 11, state: .succeeded, attempts: 2, fileName: "feeder \"12\".csv", rowsStored: 1234,
             rowsInterpolated: 17, rowsRejected: 5, workerID: "host-b-9", createdAtUs: now - 3 * 3_600_000_000,
             updatedAtUs: now - 3_600_000_000, rejectCounts: [.invalidUnit: 2, .aboveMax: 3]),
-        JobSummary(jobID: 3, state: .pending, attempts: 0, fileName: "late.csv", createdAtUs: now - 9 * 86_400_000_000, updatedAtUs: now),
+        JobSummary(
+            jobID: 3, state: .pending, attempts: 0, fileName: "late.csv", createdAtUs: now - 9 * 86_400_000_000,
+            updatedAtUs: now),
     ]
 
     @Test("R-O-1 jobs list table: id, state, attempts, file, rows stored/interpolated/rejected, worker, age, error")
@@ -95,7 +97,9 @@ import Testing
     }
 
     @Test func statsTextAndJSONListEveryState() {
-        let stats = StatsReply(jobsByState: [.succeeded: 120, .quarantined: 2, .running: 1], readingsStored: 9_600, workersAlive: 2, parkedPolls: 1)
+        let stats = StatsReply(
+            jobsByState: [.succeeded: 120, .quarantined: 2, .running: 1], readingsStored: 9_600, workersAlive: 2,
+            parkedPolls: 1)
         #expect(
             ClusterFormat.stats(stats) == """
                 jobs      123 (pending 0, running 1, retrying 0, succeeded 120, quarantined 2, duplicate 0)
@@ -170,11 +174,16 @@ import Testing
         #expect(ClusterFormat.retry(RetryJobsReply(retriedJobIDs: [4, 9])) == "sent 2 jobs through again: 4, 9\n")
         #expect(ClusterFormat.retry(RetryJobsReply(retriedJobIDs: [])) == "no job matched; nothing retried\n")
         #expect(ClusterFormat.retryJSON(RetryJobsReply(retriedJobIDs: [4])) == "{\"retried\":[4]}\n")
-        let results = [(file: "a.csv", reply: IngestFileReply(jobID: 5, state: .pending)), (file: "b.csv", reply: IngestFileReply(jobID: 6, state: .duplicate))]
+        let results = [
+            (file: "a.csv", reply: IngestFileReply(jobID: 5, state: .pending)),
+            (file: "b.csv", reply: IngestFileReply(jobID: 6, state: .duplicate)),
+        ]
         #expect(ClusterFormat.ingest(results) == "a.csv: job 5 pending\nb.csv: job 6 duplicate\n")
         #expect(
             ClusterFormat.ingestJSON(results)
-                == "[{\"file\":\"a.csv\",\"job_id\":5,\"state\":\"pending\"},{\"file\":\"b.csv\",\"job_id\":6,\"state\":\"duplicate\"}]\n")
+                == #"[{"file":"a.csv","job_id":5,"state":"pending"},"#
+                + #"{"file":"b.csv","job_id":6,"state":"duplicate"}]"# + "\n"
+        )
     }
 
     @Test func jsonEscapesControlCharactersAndKeepsKeyOrder() {

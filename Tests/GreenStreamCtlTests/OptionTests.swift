@@ -26,7 +26,9 @@ import Testing
         let fromOption = try ConnectionOptions.parse(["--coordinator", "tcp://h:1", "--token-file", path])
         #expect(try fromOption.settings(environment: [:]).token == "s3cret token")
         let fromEnvironment = try ConnectionOptions.parse([])
-        let settings = try fromEnvironment.settings(environment: ["GS_COORDINATOR": "ipc:///tmp/x", "GS_TOKEN_FILE": path])
+        let settings = try fromEnvironment.settings(environment: [
+            "GS_COORDINATOR": "ipc:///tmp/x", "GS_TOKEN_FILE": path,
+        ])
         #expect(settings == CtlSettings(coordinator: "ipc:///tmp/x", token: "s3cret token", timeout: .seconds(5)))
     }
 
@@ -39,7 +41,9 @@ import Testing
             try ConnectionOptions.parse(["--token", "literal", "--coordinator", "tcp://opt:2", "--timeout", "2.5"])
                 .settings(environment: env)
                 == CtlSettings(coordinator: "tcp://opt:2", token: "literal", timeout: .milliseconds(2500)))
-        #expect(try ConnectionOptions.parse([]).settings(environment: ["GS_COORDINATOR": "tcp://e:1", "GS_TOKEN": "t"]).token == "t")
+        #expect(
+            try ConnectionOptions.parse([]).settings(environment: ["GS_COORDINATOR": "tcp://e:1", "GS_TOKEN": "t"])
+                .token == "t")
         // --token-file on the command line beats GS_TOKEN from the environment.
         #expect(try ConnectionOptions.parse(["--token-file", path]).settings(environment: env).token == "from-file")
     }
@@ -48,14 +52,31 @@ import Testing
         "Missing or bad connection settings are one clear line",
         arguments: [
             ([String](), [String: String](), "no coordinator: give --coordinator or set GS_COORDINATOR"),
-            (["--coordinator", "http://h"], ["GS_TOKEN": "t"], "--coordinator must be tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc:///PATH, not 'http://h'"),
-            (["--coordinator", "tcp://h:1"], [:], "no cluster token: give --token, --token-file, GS_TOKEN or GS_TOKEN_FILE"),
-            (["--coordinator", "tcp://h:1", "--token-file", "/nonexistent/t"], [:], "cannot read the token file /nonexistent/t: No such file or directory"),
-            (["--coordinator", "tcp://h:1", "--token", "t", "--timeout", "0"], [:], "--timeout must be a number of seconds above 0"),
-            (["--coordinator", "tls+tcp://h:1", "--token", "t"], [:], "a tls+tcp:// coordinator needs --tls-ca or GS_TLS_CA"),
+            (
+                ["--coordinator", "http://h"], ["GS_TOKEN": "t"],
+                "--coordinator must be tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc:///PATH, not 'http://h'"
+            ),
+            (
+                ["--coordinator", "tcp://h:1"], [:],
+                "no cluster token: give --token, --token-file, GS_TOKEN or GS_TOKEN_FILE"
+            ),
+            (
+                ["--coordinator", "tcp://h:1", "--token-file", "/nonexistent/t"], [:],
+                "cannot read the token file /nonexistent/t: No such file or directory"
+            ),
+            (
+                ["--coordinator", "tcp://h:1", "--token", "t", "--timeout", "0"], [:],
+                "--timeout must be a number of seconds above 0"
+            ),
+            (
+                ["--coordinator", "tls+tcp://h:1", "--token", "t"], [:],
+                "a tls+tcp:// coordinator needs --tls-ca or GS_TLS_CA"
+            ),
         ])
     func badSettings(arguments: [String], environment: [String: String], message: String) throws {
-        #expect(throws: CtlUsageError(message)) { try ConnectionOptions.parse(arguments).settings(environment: environment) }
+        #expect(throws: CtlUsageError(message)) {
+            try ConnectionOptions.parse(arguments).settings(environment: environment)
+        }
     }
 
     @Test func blankTokenFileIsRefused() throws {
@@ -70,23 +91,34 @@ import Testing
     func commandsParse() throws {
         #expect(try Self.request(["jobs", "list"]) == .listJobs(state: nil, limit: 100_000, json: false))
         #expect(try Self.request(["jobs"]) == .listJobs(state: nil, limit: 100_000, json: false))
-        #expect(try Self.request(["jobs", "list", "--state", "quarantined", "--limit", "20", "--json"]) == .listJobs(state: .quarantined, limit: 20, json: true))
+        #expect(
+            try Self.request(["jobs", "list", "--state", "quarantined", "--limit", "20", "--json"])
+                == .listJobs(state: .quarantined, limit: 20, json: true))
         #expect(try Self.request(["jobs", "show", "42", "--json"]) == .showJob(id: 42, json: true))
         #expect(try Self.request(["jobs", "retry", "4", "5"]) == .retryJobs(ids: [4, 5], json: false))
-        #expect(try Self.request(["jobs", "retry", "--state", "quarantined", "--reason", "worker_lost"]) == .retryMatching(state: .quarantined, reason: "worker_lost", json: false))
-        #expect(try Self.request(["jobs", "retry", "--state", "quarantined"]) == .retryMatching(state: .quarantined, reason: "", json: false))
+        #expect(
+            try Self.request(["jobs", "retry", "--state", "quarantined", "--reason", "worker_lost"])
+                == .retryMatching(state: .quarantined, reason: "worker_lost", json: false))
+        #expect(
+            try Self.request(["jobs", "retry", "--state", "quarantined"])
+                == .retryMatching(state: .quarantined, reason: "", json: false))
         #expect(try Self.request(["workers", "list", "--json"]) == .listWorkers(json: true))
         #expect(try Self.request(["workers"]) == .listWorkers(json: false))
         #expect(try Self.request(["ingest", "a.csv", "b.csv"]) == .ingest(files: ["a.csv", "b.csv"], json: false))
         #expect(try Self.request(["stats", "--json"]) == .stats(json: true))
         #expect(try Self.request(["peak"]) == .peak(day: "", top: 24, json: false))
-        #expect(try Self.request(["peak", "--day", "2024-06-01", "--top", "3"]) == .peak(day: "2024-06-01", top: 3, json: false))
+        #expect(
+            try Self.request(["peak", "--day", "2024-06-01", "--top", "3"])
+                == .peak(day: "2024-06-01", top: 3, json: false))
     }
 
     @Test(
         "R-O-3 usage mistakes are one line",
         arguments: [
-            (["jobs", "list", "--state", "done"], "unknown state 'done' (one of pending, running, retrying, succeeded, quarantined, duplicate)"),
+            (
+                ["jobs", "list", "--state", "done"],
+                "unknown state 'done' (one of pending, running, retrying, succeeded, quarantined, duplicate)"
+            ),
             (["jobs", "list", "--limit", "0"], "--limit must be at least 1"),
             (["jobs", "retry"], "give job ids, or --state (e.g. --state quarantined)"),
             (["jobs", "retry", "4", "--state", "quarantined"], "give job ids or --state, not both"),
@@ -95,7 +127,8 @@ import Testing
             (["peak", "--day", "2024-6-1"], "--day must be YYYY-MM-DD, not '2024-6-1'"),
         ])
     func usageMistakes(arguments: [String], message: String) async {
-        let output = await Gsctl.invoke(arguments, environment: ["GS_COORDINATOR": "tcp://127.0.0.1:1", "GS_TOKEN": "t"])
+        let output = await Gsctl.invoke(
+            arguments, environment: ["GS_COORDINATOR": "tcp://127.0.0.1:1", "GS_TOKEN": "t"])
         #expect(output == .failure(message))
     }
 
@@ -115,7 +148,10 @@ import Testing
     @Test("R-O-3 every command and option is documented by --help")
     func everyOptionHasHelp() async {
         let commands: [([String], [String])] = [
-            (["jobs", "list"], ["--state", "--limit", "--json", "--coordinator", "--token-file", "--token", "--timeout", "--tls-ca"]),
+            (
+                ["jobs", "list"],
+                ["--state", "--limit", "--json", "--coordinator", "--token-file", "--token", "--timeout", "--tls-ca"]
+            ),
             (["jobs", "show"], ["<id>", "--json"]),
             (["jobs", "retry"], ["<ids>", "--state", "--reason", "--json"]),
             (["workers", "list"], ["--json"]),

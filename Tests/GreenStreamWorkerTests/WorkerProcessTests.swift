@@ -52,20 +52,26 @@ import Testing
         #expect(result.status == 0)
         let lines = result.stderrText.split(separator: "\n")
         #expect(lines.contains { $0.contains("worker ready") })
-        #expect(lines.contains { $0.contains("result reported") && $0.contains("job_id=61") && $0.contains("attempt=1") })
+        #expect(
+            lines.contains { $0.contains("result reported") && $0.contains("job_id=61") && $0.contains("attempt=1") })
         #expect(lines.last?.contains("worker stopped") == true)
     }
 
     @Test("greenstream worker without a coordinator or token: a clear message, exit status 64")
     func workerUsageErrors() throws {
         let binary = try ChildProcess.greenstreamBinary()
-        let none = try ChildProcess.run(binary, ["worker"], environment: ["GS_COORDINATOR": "", "GS_TOKEN": "", "GS_TOKEN_FILE": ""])
+        let none = try ChildProcess.run(
+            binary, ["worker"], environment: ["GS_COORDINATOR": "", "GS_TOKEN": "", "GS_TOKEN_FILE": ""])
         #expect(none.status == 64 && none.stderrText.contains("no coordinator: give --coordinator or GS_COORDINATOR"))
         let noToken = try ChildProcess.run(
-            binary, ["worker", "--coordinator", "tcp://127.0.0.1:1"], environment: ["GS_TOKEN": "", "GS_TOKEN_FILE": ""])
+            binary, ["worker", "--coordinator", "tcp://127.0.0.1:1"],
+            environment: ["GS_TOKEN": "", "GS_TOKEN_FILE": ""])
         #expect(noToken.status == 64 && noToken.stderrText.contains("no cluster token"))
         let help = try ChildProcess.run(binary, ["worker", "--help"])
-        for option in ["--coordinator", "--token", "--token-file", "--concurrency", "--worker-id", "--tls-ca", "--drain-timeout", "--log-level"] {
+        for option in [
+            "--coordinator", "--token", "--token-file", "--concurrency", "--worker-id", "--tls-ca", "--drain-timeout",
+            "--log-level",
+        ] {
             #expect(help.stdoutText.contains(option), "\(option)")
         }
     }

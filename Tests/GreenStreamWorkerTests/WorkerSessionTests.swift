@@ -67,9 +67,10 @@ import Testing
     @Test("R-R-2 a leased job runs; its result is reported; the freed slot polls again")
     func leaseRunReportPoll() {
         var s = Self.registered()
-        #expect(s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1)))) == [
-            .runJob(Self.assignment(Self.job1))
-        ])
+        #expect(
+            s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1)))) == [
+                .runJob(Self.assignment(Self.job1))
+            ])
         #expect(s.heartbeatJobs == [JobProgress(job: Self.job1, stage: .reading)])
         _ = s.handle(.stageChanged(Self.job1, .encoding))
         #expect(s.heartbeatJobs == [JobProgress(job: Self.job1, stage: .encoding)])
@@ -96,9 +97,10 @@ import Testing
             s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1)))) == [
                 .runJob(Self.assignment(Self.job1)), .lease(waitMs: 10_000, after: .zero),
             ])
-        #expect(s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job2)))) == [
-            .runJob(Self.assignment(Self.job2))
-        ])
+        #expect(
+            s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job2)))) == [
+                .runJob(Self.assignment(Self.job2))
+            ])
         #expect(s.heartbeatJobs.map(\.job) == [Self.job1, Self.job2])
         _ = s.handle(.jobFinished(Self.job2, Self.success))
         #expect(s.handle(.reportFinished(Self.job2, .dropped("stale"))) == [.lease(waitMs: 10_000, after: .zero)])
@@ -122,7 +124,8 @@ import Testing
         var s = Self.registered()
         _ = s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1))))
         _ = s.handle(.heartbeatDue)
-        #expect(s.handle(.heartbeatFailed(.refused("not_found: unknown worker"))) == [.register(after: .milliseconds(100))])
+        #expect(
+            s.handle(.heartbeatFailed(.refused("not_found: unknown worker"))) == [.register(after: .milliseconds(100))])
         _ = s.handle(.heartbeatDue)
         #expect(s.handle(.heartbeatFailed(.refused("not_found: unknown worker"))) == [], "one registration at a time")
     }
@@ -190,7 +193,8 @@ import Testing
             ])
         #expect(s.handle(.leaseReplied(LeaseJobReply(assignment: nil))) == [], "no new poll while draining")
         #expect(s.handle(.jobFinished(Self.job1, Self.success)).count == 1)
-        #expect(s.handle(.reportFinished(Self.job1, .accepted(.succeeded))) == [.finish(exitCode: 0, reason: "drained")])
+        #expect(
+            s.handle(.reportFinished(Self.job1, .accepted(.succeeded))) == [.finish(exitCode: 0, reason: "drained")])
     }
 
     @Test("R-J-3 past the drain bound a running job is handed back as retryable worker_shutdown")
@@ -214,23 +218,28 @@ import Testing
         _ = s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1))))
         _ = s.handle(.shutdownRequested)
         _ = s.handle(.drainDeadlinePassed)
-        #expect(s.handle(.jobFinished(Self.job1, Self.success)) == [
-            .discardResult(Self.job1, reason: "handed back at shutdown")
-        ])
-        #expect(s.handle(.finalDeadlinePassed).last == .finish(exitCode: 0, reason: "gave up sending results 10.0 seconds after the drain bound"))
+        #expect(
+            s.handle(.jobFinished(Self.job1, Self.success)) == [
+                .discardResult(Self.job1, reason: "handed back at shutdown")
+            ])
+        #expect(
+            s.handle(.finalDeadlinePassed).last
+                == .finish(exitCode: 0, reason: "gave up sending results 10.0 seconds after the drain bound"))
     }
 
     @Test func aJobAnsweringThePollSentBeforeTheShutdownRunsWithinTheDrainBound() {
         var s = Self.registered(concurrency: 2)
         _ = s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job1))))
         #expect(!s.handle(.shutdownRequested).contains(.cancelLease), "the poll is kept while a job runs")
-        #expect(s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job2)))) == [
-            .runJob(Self.assignment(Self.job2))
-        ])
+        #expect(
+            s.handle(.leaseReplied(LeaseJobReply(assignment: Self.assignment(Self.job2)))) == [
+                .runJob(Self.assignment(Self.job2))
+            ])
         _ = s.handle(.jobFinished(Self.job1, Self.success))
         #expect(s.handle(.reportFinished(Self.job1, .accepted(.succeeded))) == [])
         _ = s.handle(.jobFinished(Self.job2, Self.success))
-        #expect(s.handle(.reportFinished(Self.job2, .accepted(.succeeded))) == [.finish(exitCode: 0, reason: "drained")])
+        #expect(
+            s.handle(.reportFinished(Self.job2, .accepted(.succeeded))) == [.finish(exitCode: 0, reason: "drained")])
     }
 
     @Test func pastTheDrainBoundThePollIsAbandonedAndALateJobIsHandedStraightBack() {

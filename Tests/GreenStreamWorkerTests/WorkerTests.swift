@@ -24,7 +24,9 @@ struct WorkerTests {
     }
 
     static func success(_ report: ReportResultRequest) throws -> JobSuccess {
-        guard case .success(let s) = report.outcome else { throw TestFailure("expected a success, got \(report.outcome)") }
+        guard case .success(let s) = report.outcome else {
+            throw TestFailure("expected a success, got \(report.outcome)")
+        }
         return s
     }
 
@@ -48,7 +50,8 @@ struct WorkerTests {
         #expect(got.archiveFiles == want.archiveFiles)
         #expect(!got.readings.isEmpty && !got.rejects.isEmpty, "the sample has readings and rejects")
         #expect(harness.logLines(containing: "worker ready").count == 1)
-        #expect(harness.logLines(containing: "job leased").contains { $0.contains("attempt=2") && $0.contains("job_id=7") })
+        #expect(
+            harness.logLines(containing: "job leased").contains { $0.contains("attempt=2") && $0.contains("job_id=7") })
         #expect(harness.logLines(containing: "result reported").contains { $0.contains("job_id=7") })
         #expect(harness.logLines(containing: "worker stopped").count == 1)
     }
@@ -61,7 +64,10 @@ struct WorkerTests {
         harness.coordinator.offer(Sample.assignment(lease, name: "no-unit.csv", bytes: bytes))
         let report = try await harness.coordinator.reports.next("the failure")
         #expect(try await harness.stop() == 0)
-        #expect(report.outcome == .failure(JobFailure(kind: .permanent, reason: "missing_column:unit", message: "missing_column:unit")))
+        #expect(
+            report.outcome
+                == .failure(JobFailure(kind: .permanent, reason: "missing_column:unit", message: "missing_column:unit"))
+        )
     }
 
     @Test("R-J-3 bad settings and an unreadable source path are retryable failures, and the worker carries on")
@@ -84,7 +90,8 @@ struct WorkerTests {
         }
         #expect(f1.kind == .retryable && f1.reason == "bad_settings" && f1.message.contains("Mars/Olympus"))
         #expect(f2.kind == .retryable && f2.reason == "read_failed" && f2.message.contains("No such file"))
-        #expect(try Self.success(third).readings == Self.expectedSuccess(bytes, lease: third.job, name: "c.csv").readings)
+        #expect(
+            try Self.success(third).readings == Self.expectedSuccess(bytes, lease: third.job, name: "c.csv").readings)
     }
 
     @Test("R-R-4 a result larger than the coordinator's limit goes in parts that reassemble to Transformer's output")
@@ -118,7 +125,8 @@ struct WorkerTests {
         try await fifo.write(bytes)
         let report = try await harness.coordinator.reports.next("the result")
         #expect(try await harness.stop() == 0)
-        #expect(try Self.success(report).readings == Self.expectedSuccess(bytes, lease: lease, name: "slow.csv").readings)
+        #expect(
+            try Self.success(report).readings == Self.expectedSuccess(bytes, lease: lease, name: "slow.csv").readings)
     }
 
     @Test("R-J-4 an attempt cancelled in a heartbeat reply is never reported; the worker goes on to the next job")
@@ -137,7 +145,8 @@ struct WorkerTests {
         }
         try await fifo.write(try Sample.bytes("feeder-12.csv"))
         let next = JobLease(jobID: 9, attempt: 1)
-        harness.coordinator.offer(Sample.assignment(next, name: "next.csv", bytes: try Sample.bytes("evening-peak.csv")))
+        harness.coordinator.offer(
+            Sample.assignment(next, name: "next.csv", bytes: try Sample.bytes("evening-peak.csv")))
         let report = try await harness.coordinator.reports.next("job 9's result")
         #expect(try await harness.stop() == 0)
         #expect(report.job == next)

@@ -10,7 +10,8 @@ struct Workers: ParsableCommand {
 struct WorkersList: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List workers: id, host, version, address, registration, last heartbeat, jobs in flight (job/attempt)."
+        abstract:
+            "List workers: id, host, version, address, registration, last heartbeat, jobs in flight (job/attempt)."
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -4,7 +4,8 @@ import GreenStreamRPC
 /// The options every gsctl command takes to reach the coordinator; each also reads the
 /// environment variable named in its help (an option given on the command line wins).
 public struct ConnectionOptions: ParsableArguments {
-    @Option(help: "The coordinator's admin endpoint: tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc:///PATH (GS_COORDINATOR).")
+    @Option(
+        help: "The coordinator's admin endpoint: tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc:///PATH (GS_COORDINATOR).")
     public var coordinator: String?
 
     @Option(help: "File holding the cluster token; whitespace around it is ignored (GS_TOKEN_FILE).")
@@ -28,7 +29,8 @@ public struct ConnectionOptions: ParsableArguments {
             throw CtlUsageError("no coordinator: give --coordinator or set GS_COORDINATOR")
         }
         guard ["tcp://", "tls+tcp://", "ipc://"].contains(where: endpoint.hasPrefix) else {
-            throw CtlUsageError("--coordinator must be tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc:///PATH, not '\(endpoint)'")
+            throw CtlUsageError(
+                "--coordinator must be tcp://HOST:PORT, tls+tcp://HOST:PORT or ipc:///PATH, not '\(endpoint)'")
         }
         let secret: String
         do {

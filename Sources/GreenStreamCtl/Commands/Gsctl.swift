@@ -52,7 +52,8 @@ public struct Gsctl: ParsableCommand {
 
     /// The process entry point: runs ``invoke(_:environment:)`` on the real arguments and exits.
     public static func runMain() async -> Never {
-        let output = await invoke(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+        let output = await invoke(
+            Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
         FileHandle.standardOutput.write(Data(output.stdout.utf8))
         FileHandle.standardError.write(Data(output.stderr.utf8))
         Foundation.exit(output.exitCode)

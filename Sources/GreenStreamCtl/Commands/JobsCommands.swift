@@ -37,7 +37,8 @@ struct JobsList: CtlCommand {
 
     func request() throws(CtlUsageError) -> CtlRequest {
         guard limit >= 1 else { throw CtlUsageError("--limit must be at least 1") }
-        return .listJobs(state: try state.map { (s) throws(CtlUsageError) in try parseState(s) }, limit: limit, json: json)
+        return .listJobs(
+            state: try state.map { (s) throws(CtlUsageError) in try parseState(s) }, limit: limit, json: json)
     }
 }
 
@@ -45,7 +46,8 @@ struct JobsList: CtlCommand {
 struct JobsShow: CtlCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one job: its file, row counts, rejects per reason and every attempt (worker, start, end, outcome, error)."
+        abstract: "Show one job: its file, row counts, rejects per reason and every attempt.",
+        discussion: "Each attempt (R-J-8) shows its worker, start, end, outcome and error."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -78,7 +80,8 @@ struct JobsRetry: CtlCommand {
     @Option(help: "Retry every job in this state (normally quarantined) instead of naming ids.")
     var state: String?
 
-    @Option(help: "With --state: only jobs whose error is exactly this reason, e.g. worker_lost or missing_column:unit.")
+    @Option(
+        help: "With --state: only jobs whose error is exactly this reason, e.g. worker_lost or missing_column:unit.")
     var reason: String?
 
     @Flag(help: "Print JSON ({\"retried\": [ids]}).")

@@ -104,7 +104,10 @@ public enum ClusterFormat {
                     r.hours.map { h in
                         .object([
                             ("hour_start", .string(TimeText.iso(h.hourStartUs))),
-                            ("local_hour", localHour(h.hourStartUs, zone: r.gridTimeZone).map { .int(Int64($0)) } ?? .null),
+                            (
+                                "local_hour",
+                                localHour(h.hourStartUs, zone: r.gridTimeZone).map { .int(Int64($0)) } ?? .null
+                            ),
                             ("meters", .int(Int64(h.meters))), ("load_kw", .double(h.loadKW)),
                         ])
                     })
@@ -132,7 +135,10 @@ public enum ClusterFormat {
     public static func ingestJSON(_ results: [(file: String, reply: IngestFileReply)]) -> String {
         JSONValue.array(
             results.map {
-                .object([("file", .string($0.file)), ("job_id", .int($0.reply.jobID)), ("state", .string($0.reply.state.rawValue))])
+                .object([
+                    ("file", .string($0.file)), ("job_id", .int($0.reply.jobID)),
+                    ("state", .string($0.reply.state.rawValue)),
+                ])
             }
         ).text() + "\n"
     }

@@ -13,7 +13,8 @@ public enum JobsFormat {
         for j in jobs {
             table.append([
                 "\(j.jobID)", j.state.rawValue, "\(j.attempts)", j.fileName, "\(j.rowsStored)", "\(j.rowsInterpolated)",
-                "\(j.rowsRejected)", j.workerID.isEmpty ? "-" : j.workerID, TimeText.age(since: j.createdAtUs, now: now),
+                "\(j.rowsRejected)", j.workerID.isEmpty ? "-" : j.workerID,
+                TimeText.age(since: j.createdAtUs, now: now),
                 j.error.isEmpty ? "-" : j.error,
             ])
         }
@@ -48,7 +49,8 @@ public enum JobsFormat {
         let j = r.job
         var out = "job \(j.jobID): \(j.state.rawValue)\n"
         var facts: [(String, String)] = [
-            ("file", j.fileName), ("size", "\(r.fileSize) bytes"), ("sha256", r.fileSHA256.isEmpty ? "-" : r.fileSHA256),
+            ("file", j.fileName), ("size", "\(r.fileSize) bytes"),
+            ("sha256", r.fileSHA256.isEmpty ? "-" : r.fileSHA256),
             ("landed", "\(TimeText.iso(j.createdAtUs)) (\(TimeText.age(since: j.createdAtUs, now: now)) ago)"),
             ("updated", TimeText.iso(j.updatedAtUs)), ("attempts", "\(j.attempts)"),
             ("worker", j.workerID.isEmpty ? "-" : j.workerID),
@@ -56,8 +58,13 @@ public enum JobsFormat {
         ]
         let counts = r.rejectCounts.isEmpty ? j.rejectCounts : r.rejectCounts
         facts.append(
-            ("rejects", counts.isEmpty ? "-" : counts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }
-                .joined(separator: ", ")))
+            (
+                "rejects",
+                counts.isEmpty
+                    ? "-"
+                    : counts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }
+                        .joined(separator: ", ")
+            ))
         facts.append(("error", j.error.isEmpty ? "-" : j.error))
         let width = facts.map(\.0.count).max() ?? 0
         for (k, v) in facts { out += k + String(repeating: " ", count: width - k.count) + "  " + v + "\n" }

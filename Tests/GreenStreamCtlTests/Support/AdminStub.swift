@@ -35,7 +35,11 @@ final class AdminStub: RPCService {
             return .showJob(
                 ShowJobReply(
                     job: Self.job(7), fileSHA256: "ab", fileSize: 12, rejectCounts: [:],
-                    attempts: [AttemptRecord(attempt: 1, workerID: "w1", startedAtUs: 7_000_000, endedAtUs: 8_000_000, outcome: "succeeded")]))
+                    attempts: [
+                        AttemptRecord(
+                            attempt: 1, workerID: "w1", startedAtUs: 7_000_000, endedAtUs: 8_000_000,
+                            outcome: "succeeded")
+                    ]))
         case .retryJobs(let r):
             retryRequests.withLock { $0.append(r) }
             if r.jobIDs.contains(99) { throw RPCError(.failedPrecondition, "job 99 is running, not quarantined") }
@@ -44,7 +48,9 @@ final class AdminStub: RPCService {
             ingested.withLock { $0.append(r) }
             return .ingestFile(IngestFileReply(jobID: 100 + Int64(r.content.count), state: .pending))
         case .stats:
-            return .stats(StatsReply(jobsByState: [.succeeded: 4, .quarantined: 1], readingsStored: 96, workersAlive: 2, parkedPolls: 2))
+            return .stats(
+                StatsReply(
+                    jobsByState: [.succeeded: 4, .quarantined: 1], readingsStored: 96, workersAlive: 2, parkedPolls: 2))
         case .listWorkers:
             return .listWorkers(ListWorkersReply(workers: []))
         case .peakHours(let r):
