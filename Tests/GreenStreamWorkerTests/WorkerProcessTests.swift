@@ -54,7 +54,9 @@ import Testing
         #expect(lines.contains { $0.contains("worker ready") })
         #expect(
             lines.contains { $0.contains("result reported") && $0.contains("job_id=61") && $0.contains("attempt=1") })
-        #expect(lines.last?.contains("worker stopped") == true)
+        // The last line, unless closing the socket hit the bounded NNG close (docs/DECISIONS.md).
+        let last = lines.last { !$0.contains("closing the connection did not finish") }
+        #expect(last?.contains("worker stopped") == true, "\(lines.suffix(3))")
     }
 
     @Test("greenstream worker without a coordinator or token: a clear message, exit status 64")
