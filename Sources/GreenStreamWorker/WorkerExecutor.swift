@@ -191,6 +191,7 @@ final class WorkerExecutor {
                 }
                 post.yield(.heartbeatReplied(reply))
             } catch {
+                if Task.isCancelled { return }  // shutting down
                 logger.warning("heartbeat failed", metadata: ["error": "\(WorkerExecutor.describe(error))"])
                 post.yield(.heartbeatFailed(WorkerExecutor.classify(error)))
             }
