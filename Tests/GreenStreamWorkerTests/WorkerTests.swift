@@ -70,6 +70,25 @@ struct WorkerTests {
         )
     }
 
+    @Test("R-IN-3 a file over the job's size limit is too_large, inline or read from the shared volume")
+    func tooLargeIsPermanent() async throws {
+        let harness = try WorkerHarness()
+        let bytes = try Sample.bytes("feeder-12.csv")
+        let path = NSTemporaryDirectory() + "gs-worker-large-\(getpid()).csv"
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        defer { unlink(path) }
+        let small = TransformSettings(maxFileBytes: 100)
+        harness.coordinator.offer(
+            Sample.assignment(JobLease(jobID: 1, attempt: 1), name: "a.csv", bytes: bytes, settings: small))
+        harness.coordinator.offer(
+            Sample.assignment(JobLease(jobID: 2, attempt: 1), name: "b.csv", sourcePath: path, settings: small))
+        let first = try await harness.coordinator.reports.next("job 1")
+        let second = try await harness.coordinator.reports.next("job 2")
+        #expect(try await harness.stop() == 0)
+        let tooLarge = ReportResultRequest.Outcome.failure(JobFailure(.tooLarge))
+        #expect(first.outcome == tooLarge && second.outcome == tooLarge)
+    }
+
     @Test("R-J-3 bad settings and an unreadable source path are retryable failures, and the worker carries on")
     func retryableFailuresDoNotStopTheWorker() async throws {
         let harness = try WorkerHarness()
