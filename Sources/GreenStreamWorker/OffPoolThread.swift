@@ -39,6 +39,25 @@ enum OffPoolThread {
     }
 }
 
+extension OffPoolThread {
+    /// Waits until every task has finished, or `bound` has passed.
+    /// - Returns: whether they all finished in time (the tasks are not cancelled either way).
+    static func wait(for tasks: [Task<Void, Never>], within bound: Duration) async -> Bool {
+        let flag = OnceFlag()
+        let claim: @Sendable () -> Bool = { flag.claim() }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            Task {
+                for task in tasks { await task.value }
+                if claim() { continuation.resume(returning: true) }
+            }
+            Task {
+                try? await Task.sleep(for: bound)
+                if claim() { continuation.resume(returning: false) }
+            }
+        }
+    }
+}
+
 /// True for the first caller of ``claim()`` only: lets two racers resume one continuation once.
 final class OnceFlag: Sendable {
     private let claimed = Mutex(false)

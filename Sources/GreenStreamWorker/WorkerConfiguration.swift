@@ -31,7 +31,9 @@ public struct WorkerConfiguration: Sendable {
     /// Reported to the coordinator for `gsctl workers list`.
     public var softwareVersion: String
 
-    public static let defaultLeaseWait: Duration = .seconds(20)
+    /// Short enough that a shutdown waits little for the last poll to return (it is never
+    /// abandoned: NNG 1.5.2's close can hang on a late reply), long enough to cost nothing.
+    public static let defaultLeaseWait: Duration = .seconds(5)
     public static let defaultDrainTimeout: Duration = .seconds(30)
     public static let defaultFinalGrace: Duration = .seconds(10)
     public static let softwareVersionDefault = "0.9.0"
@@ -42,7 +44,7 @@ public struct WorkerConfiguration: Sendable {
     ///   - workerID: this worker's name; `nil` = `<hostname>-<pid>`.
     ///   - concurrency: jobs at once (default 1).
     ///   - tlsCAFile: CA for `tls+tcp://` (default none).
-    ///   - leaseWait: long-poll wait (default 20 s).
+    ///   - leaseWait: long-poll wait (default 5 s).
     ///   - drainTimeout: shutdown bound for in-flight jobs (default 30 s).
     ///   - finalGrace: bound on sending results after that (default 10 s).
     ///   - callTimeout: per-call deadline (default 30 s).

@@ -82,8 +82,6 @@ final class WorkerExecutor {
             }
         case .lease(let waitMs, let delay):
             startLease(waitMs: waitMs, after: delay)
-        case .cancelLease:
-            lease?.cancel()
         case .runJob(let assignment):
             startJob(assignment)
         case .report(let request):
@@ -118,9 +116,16 @@ final class WorkerExecutor {
         connectionWatch?.cancel()
         heartbeatTimer?.cancel()
         for timer in timers { timer.cancel() }
+        // A cancelled call's reply may still arrive while the socket closes, which can hang NNG
+        // 1.5.2's close for the whole process: let the last heartbeat, registration or poll
+        // return by itself (each is bounded by its deadline) before cancelling what remains.
+        // Results still being sent here are the ones given up on: cancel them at once.
+        for report in reports.values { report.cancel() }
         let calls = [register, lease, heartbeat].compactMap { $0 } + Array(reports.values)
-        for call in calls { call.cancel() }
-        for call in calls { await call.value }
+        if !(await OffPoolThread.wait(for: calls, within: .seconds(6))) {
+            for call in calls { call.cancel() }
+            for call in calls { await call.value }
+        }
         let closed = await OffPoolThread.close(client, within: .seconds(2))
         if !closed { logger.warning("closing the connection did not finish within 2 s; exiting with it open") }
     }

@@ -12,10 +12,10 @@ import GreenStreamRPC
 /// - Leasing: one long poll at a time while a slot is free and the session is not draining.
 /// - Jobs: each leased (job, attempt) is run by the executor and reported unless the
 ///   coordinator cancelled it (heartbeat reply) — a cancelled attempt's result is dropped.
-/// - Draining (SIGTERM, or `drain` in a heartbeat reply): no new polls (a job answering the one
-///   outstanding runs too); jobs finish and are reported; past the drain deadline the ones still
-///   running are handed back with a retryable `worker_shutdown` failure. Stopped once nothing
-///   is left in flight.
+/// - Draining (SIGTERM, or `drain` in a heartbeat reply): no new polls (the outstanding one is
+///   let return, and a job it brings runs too); jobs finish and are reported; past the drain
+///   deadline the ones still running are handed back with a retryable `worker_shutdown` failure.
+///   Stopped once nothing is left in flight.
 public struct WorkerSession: Sendable {
     /// Where the session stands with the coordinator.
     public enum Phase: Sendable, Equatable {
@@ -100,8 +100,6 @@ public struct WorkerSession: Sendable {
         case startHeartbeats(every: Duration)
         /// Send one long poll after the delay.
         case lease(waitMs: UInt32, after: Duration)
-        /// Abandon the outstanding long poll (draining).
-        case cancelLease
         /// Run the job on its own thread.
         case runJob(JobAssignment)
         /// Send the result (in parts when large), retrying transient errors.
@@ -172,7 +170,7 @@ public struct WorkerSession: Sendable {
     ///   - finalGrace: bound on sending results after `drainTimeout`.
     ///   - backoff: delays between failed calls.
     public init(
-        workerID: String, concurrency: Int, leaseWaitMs: UInt32 = 20_000, drainTimeout: Duration = .seconds(30),
+        workerID: String, concurrency: Int, leaseWaitMs: UInt32 = 5_000, drainTimeout: Duration = .seconds(30),
         finalGrace: Duration = .seconds(10), backoff: Backoff = Backoff()
     ) {
         precondition(concurrency >= 1, "WorkerSession: concurrency must be at least 1")
@@ -288,9 +286,9 @@ public struct WorkerSession: Sendable {
         pollInFlight = false
         failures = 0
         guard let assignment = reply.assignment else {
-            return pollIfSlotFree(after: .milliseconds(Int64(reply.retryAfterMs)))
+            return phase == .draining ? finishIfIdle() : pollIfSlotFree(after: .milliseconds(Int64(reply.retryAfterMs)))
         }
-        guard jobs[assignment.job] == nil else { return pollIfSlotFree() }
+        guard jobs[assignment.job] == nil else { return afterSlotFreed() }
         if phase == .draining && drainExpired {
             // Granted to a poll that was already abandoned: hand it straight back. It has no
             // thread, so it is only a report in flight.
@@ -352,10 +350,10 @@ public struct WorkerSession: Sendable {
             return []
         case .registering, .active:
             phase = .draining
-            // The outstanding poll is kept while jobs run (a job it brings runs too): abandoning
-            // it would leave the coordinator holding a poll nobody reads, and a job it claimed
-            // for that poll would wait for the heartbeat timeout. It is abandoned only at the end,
-            // just before the connection closes, which the coordinator sees.
+            // The outstanding poll is never abandoned: it returns within the lease wait (5 s), and a
+            // job it brings runs too. Abandoning it would leave the coordinator holding a poll
+            // nobody reads (a job it claimed would wait for the heartbeat timeout), and closing
+            // the socket while its reply may still arrive can hang NNG 1.5.2's close.
             let actions: [Action] = [.announceDraining(reason: reason, jobs: heartbeatJobs.map(\.job))]
             let finished = finishIfIdle()
             return actions + (finished.isEmpty ? [.armDrainDeadline(drainTimeout)] : finished)
@@ -366,7 +364,6 @@ public struct WorkerSession: Sendable {
         guard phase == .draining else { return [] }
         drainExpired = true
         var actions: [Action] = []
-        if pollInFlight { actions.append(.cancelLease) }
         for (lease, jobPhase) in jobs.sorted(by: { $0.key.jobID < $1.key.jobID }) {
             guard case .running = jobPhase else { continue }
             jobs[lease] = .handingBack
@@ -395,14 +392,15 @@ public struct WorkerSession: Sendable {
         return [.lease(waitMs: wait, after: delay)]
     }
 
-    /// Stops once no job holds a slot or is being reported. Handed-back jobs whose thread still
-    /// runs do not hold the process: their failure has been reported.
+    /// Stops once no job holds a slot or is being reported and the last poll has returned.
+    /// Handed-back jobs whose thread still runs do not hold the process: their failure has been
+    /// reported.
     private mutating func finishIfIdle() -> [Action] {
-        guard phase == .draining else { return [] }
+        guard phase == .draining, !pollInFlight else { return [] }
         let busy = jobs.values.contains { $0 != .handedBack && $0 != .cancelled }
         guard !busy else { return [] }
         phase = .stopped
-        return (pollInFlight ? [.cancelLease] : []) + [.finish(exitCode: 0, reason: "drained")]
+        return [.finish(exitCode: 0, reason: "drained")]
     }
 
     private mutating func stop(exitCode: Int32, reason: String) -> [Action] {

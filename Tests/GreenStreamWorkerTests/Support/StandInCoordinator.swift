@@ -53,7 +53,7 @@ final class StandInCoordinator: RPCService {
             registrations.post(r)
             return .registerWorker(
                 RegisterWorkerReply(
-                    heartbeatIntervalMs: heartbeatIntervalMs, maxLeaseWaitMs: 2_000, maxRequestBytes: maxRequestBytes))
+                    heartbeatIntervalMs: heartbeatIntervalMs, maxLeaseWaitMs: 300, maxRequestBytes: maxRequestBytes))
         case .leaseJob(let r):
             polls.post(r)
             return .leaseJob(LeaseJobReply(assignment: await jobs.take(timeout: .milliseconds(r.waitMs))))
