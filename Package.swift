@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "greenstream", targets: ["greenstream"]),
+        .executable(name: "gsctl", targets: ["gsctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -70,6 +71,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
 
+        // MARK: Worker (issue 9): session state machine + executor over RPCClient
+        .target(
+            name: "GreenStreamWorker",
+            dependencies: [
+                "GreenStreamCore", "GreenStreamArchive", "GreenStreamFiles", "GreenStreamRPC", "NNG",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // MARK: gsctl's logic (issue 9): commands, tables and JSON over the admin protocol
+        .target(
+            name: "GreenStreamCtl",
+            dependencies: [
+                "GreenStreamCore", "GreenStreamRPC", "NNG",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         // MARK: Test and bench support (never linked into shipped executables)
         .target(name: "GreenStreamTesting"),
 
@@ -77,11 +94,12 @@ let package = Package(
         .executableTarget(
             name: "greenstream",
             dependencies: [
-                "GreenStreamCore", "GreenStreamFiles", "GreenStreamCoordinator",
+                "GreenStreamCore", "GreenStreamFiles", "GreenStreamCoordinator", "GreenStreamWorker", "NNG",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "gsctl", dependencies: ["GreenStreamCtl"]),
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
         .executableTarget(
             name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet", "GreenStreamTesting"]),
@@ -108,6 +126,18 @@ let package = Package(
         .testTarget(
             name: "GreenStreamStoreTests",
             dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore", "GreenStreamArchive", "GreenStreamTesting"]),
+        .testTarget(
+            name: "GreenStreamWorkerTests",
+            dependencies: [
+                "GreenStreamWorker", "GreenStreamRPC", "GreenStreamCore", "GreenStreamArchive", "NNG",
+                "GreenStreamTesting", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "GreenStreamCtlTests",
+            dependencies: [
+                "GreenStreamCtl", "GreenStreamRPC", "GreenStreamCore", "NNG", "GreenStreamTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "GreenStreamRPCTests",
             dependencies: [

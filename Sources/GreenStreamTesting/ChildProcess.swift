@@ -70,11 +70,14 @@ public enum ChildProcess {
     }
 
     /// The `greenstream` executable SwiftPM built beside the running test bundle.
-    public static func greenstreamBinary() throws -> String {
+    public static func greenstreamBinary() throws -> String { try builtBinary("greenstream") }
+
+    /// An executable of this package (`greenstream`, `gsctl`) SwiftPM built beside the running test bundle.
+    public static func builtBinary(_ name: String) throws -> String {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [beside, beside.deletingLastPathComponent()].map { $0.appendingPathComponent("greenstream").path }
+        let candidates = [beside, beside.deletingLastPathComponent()].map { $0.appendingPathComponent(name).path }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw ChildProcessError("greenstream binary not built; looked at \(candidates)")
+            throw ChildProcessError("\(name) binary not built; looked at \(candidates)")
         }
         return found
     }

@@ -5,7 +5,7 @@ import ArgumentParser
 struct GreenStream: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "greenstream",
-        abstract: "Smart-meter CSV to clean readings.",
-        subcommands: [TransformCommand.self, CoordinatorCommand.self]
+        abstract: "Smart-meter CSV to clean readings: local transforms, the coordinator and cluster workers.",
+        subcommands: [TransformCommand.self, CoordinatorCommand.self, WorkerCommand.self]
     )
 }
