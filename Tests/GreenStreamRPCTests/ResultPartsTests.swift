@@ -64,10 +64,10 @@ struct ResultPartsTests {
         #expect(output.rejects.map(\.reason) == [.malformedRow])
         let success = JobSuccess(
             counts: RowCounts(
-                rowsRead: UInt64(output.dataRowCount), measuredRows: UInt64(output.measuredCount),
-                interpolatedRows: UInt64(output.interpolatedRowCount), rejectedRows: UInt64(output.rejects.count),
-                synthesisedSlots: UInt64(output.interpolatedCount - output.interpolatedRowCount)),
-            rejectCounts: output.rejectCounts.mapValues(UInt64.init), rejects: output.rejects,
+                rowsRead: output.dataRowCount, measuredRows: output.measuredCount,
+                interpolatedRows: output.interpolatedRowCount, rejectedRows: output.rejects.count,
+                synthesisedSlots: output.interpolatedCount - output.interpolatedRowCount),
+            rejectCounts: output.rejectCounts, rejects: output.rejects,
             readings: output.readings, archiveFiles: [])
         let whole = ReportResultRequest(workerID: "w", job: JobLease(jobID: 3, attempt: 1), outcome: .success(success))
         let limit = ReplyServerOptions.defaultMaxMessageBytes
