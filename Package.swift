@@ -75,6 +75,9 @@ let package = Package(
         .executableTarget(
             name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet", "GreenStreamTesting"]),
         .executableTarget(name: "bench-hotstore", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres"]),
+        // The cluster end to end: runs cluster/local.sh with the greenstream and gsctl built beside it.
+        .executableTarget(
+            name: "bench-cluster", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres", "GreenStreamTesting"]),
         .executableTarget(
             name: "bench-rpc",
             dependencies: ["GreenStreamCore", "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
@@ -88,6 +91,13 @@ let package = Package(
             name: "ParquetTests",
             dependencies: ["Parquet", "GreenStreamArchive", "GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(name: "GreenStreamStoreTests", dependencies: ["GreenStreamStore", "Postgres", "GreenStreamCore"]),
+        // End to end with real processes: the built `greenstream` (coordinator, worker) and `gsctl`, found
+        // beside the test bundle, on a cluster that cluster/local.sh starts per test.
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "GreenStreamTesting", "Postgres", "GreenStreamRPC", "GreenStreamCore", "GreenStreamArchive",
+            ]),
         .testTarget(
             name: "GreenStreamRPCTests",
             dependencies: [
