@@ -123,16 +123,32 @@ word_of() {
     esac
 }
 
+# Closes every descriptor above 2 this shell inherited. A caller's open descriptors would
+# otherwise live on in the daemons: Foundation's Process (Swift tests, bench-cluster) learns that
+# its child exited when a socket the child inherits reaches EOF, so a daemon holding a copy would
+# keep `local.sh up` "running" for the caller forever. Call it in the subshell that execs a daemon.
+close_inherited_fds() {
+    local fd
+    for fd in "/proc/$BASHPID/fd/"*; do
+        fd=${fd##*/}
+        case "$fd" in 0 | 1 | 2 | 255 | *[!0-9]*) continue ;; esac
+        eval "exec $fd>&-" 2>/dev/null || true
+    done
+}
+
 # Starts a detached daemon: its own session (setsid, so a terminal's or a test's signals do
 # not reach it), immune to SIGHUP (nohup), stdin from /dev/null, output appended to its log.
 # Without job control a background child is no process-group leader, so setsid and nohup exec
-# in place and $! is the daemon's own pid.
+# in place, and the subshell execs them: $! is the daemon's own pid.
 start_daemon() {
     local name=$1
     shift
     local log="$logs/$name.log"
     echo "=== $me: starting $name at $(date -u +%Y-%m-%dT%H:%M:%SZ): $*" >>"$log"
-    setsid nohup "$@" >>"$log" 2>&1 </dev/null &
+    (
+        close_inherited_fds
+        exec setsid nohup "$@" >>"$log" 2>&1 </dev/null
+    ) &
     echo $! >"$run/$name.pid"
 }
 
@@ -184,7 +200,10 @@ ensure_postgres() {
             if [ -n "$pid" ] && [ -f "$lock" ] && [ "$(head -n1 "$lock")" = "$pid" ]; then rm -f "$lock"; fi
         done
         local exports
-        exports=$("$repo/cluster/postgres.sh" start) || die "PostgreSQL did not start; see $GS_PG_DIR/server.log"
+        exports=$(
+            close_inherited_fds
+            exec "$repo/cluster/postgres.sh" start
+        ) || die "PostgreSQL did not start; see $GS_PG_DIR/server.log"
         url=${exports#export GS_PG_URL=}
         head -n1 "$GS_PG_DIR/data/postmaster.pid" >"$run/postgres.pid"
         ln -sf "$GS_PG_DIR/server.log" "$logs/postgres.log"
