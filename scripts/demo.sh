@@ -84,8 +84,8 @@ fi
 
 cat <<EOT
 The cluster keeps running. To use it from this shell:
-  eval "\$(cluster/local.sh up --dir $dir)"     # prints the export lines again; starts what is missing
-  $bin/gsctl jobs list                          # or: gsctl workers list, jobs show ID, peak, ingest FILE…
+  eval "\$(cluster/local.sh up --dir $dir)"   # the export lines again (starts what is missing)
+  $bin/gsctl jobs list       # also: workers list, jobs show ID, jobs retry ID, peak, ingest FILE…
   psql "\$GS_PG_URL" -c 'SELECT count(*) FROM readings'
 Logs: $dir/logs/. Stop it (the data stays): cluster/local.sh down --dir $dir
 EOT
