@@ -17,6 +17,10 @@ extension ClusterTests {
             // Job ids follow the landing order (R-H-1 depends on it).
             #expect(jobs.map(\.file) == Self.fleet)
             let ids = jobs.map(\.jobID)
+            let processedNames = jobs.map { "\($0.jobID)-\($0.file)" }.sorted()
+            try cluster.waitForZones("every raw file in processed/") {
+                cluster.names(in: cluster.processed) == processedNames && cluster.names(in: cluster.landing).isEmpty
+            }
 
             // The reference: the CLI over the same files in job order, as CSV and as Parquet
             // (whose job ids are 1, 2, … in argument order).

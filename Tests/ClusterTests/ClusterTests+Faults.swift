@@ -36,6 +36,7 @@ extension ClusterTests {
             #expect(try first.string("worker_id") == victim)
             #expect(try first.text("outcome") == "failed")
             #expect(attempts.allRows.filter { (try? $0.text("outcome")) == "succeeded" }.count == 1)
+            try cluster.waitForZones("big.csv processed") { cluster.names(in: cluster.processed) == ["\(done.jobID)-big.csv"] }
             // The archive holds the job's files once, complete.
             let archive = try ArchiveReader.counts(under: cluster.archive)
             #expect(archive == Dictionary(uniqueKeysWithValues: Self.slowDates.map {
@@ -80,6 +81,9 @@ extension ClusterTests {
             }
             #expect(try cluster.count("SELECT coalesce(sum(readings), 0) FROM meter_hourly") == Int64(files * perFile))
             #expect(try cluster.count("SELECT count(*) FROM job_attempts WHERE outcome = 'succeeded'") == Int64(files))
+            try cluster.waitForZones("every raw file processed") {
+                cluster.names(in: cluster.processed).count == files && cluster.names(in: cluster.landing).isEmpty
+            }
             // The archive holds exactly the succeeded attempts' files, each complete.
             var expected: [String: Int] = [:]
             for job in jobs {
@@ -116,6 +120,9 @@ extension ClusterTests {
                 #expect(try cluster.pid(victim) != pidBefore)
             }
             #expect(job.state == "quarantined", "\(job.brief)")
+            try cluster.waitForZones("poison.csv and its record in quarantine/") {
+                cluster.names(in: cluster.quarantine).contains("\(job.jobID)-poison.csv.json")
+            }
             #expect(job.error == "worker_lost")
             #expect(job.attempts == 3)
             #expect(killed.count == 3)
@@ -132,6 +139,7 @@ extension ClusterTests {
             #expect(retry.status == 0, "gsctl jobs retry: \(retry.stderrText)")
             let again = try cluster.waitForJob(file: "poison.csv", "succeeded after jobs retry") { $0.state == "succeeded" }
             #expect(again.jobID == job.jobID)
+            try cluster.waitForZones("poison.csv processed") { !cluster.names(in: cluster.processed).isEmpty }
             #expect(again.rowsStored == Self.slowRows)
             #expect(try cluster.count("SELECT count(*) FROM readings WHERE job_id = $1", [.int(job.jobID)]) == Int64(Self.slowRows))
             #expect(cluster.names(in: cluster.processed) == ["\(job.jobID)-poison.csv"])

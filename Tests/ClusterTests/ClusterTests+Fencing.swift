@@ -69,6 +69,7 @@ extension ClusterTests {
             let done = try cluster.waitForJob(file: "late.csv", "succeeded on worker-1") { $0.isTerminal }
             #expect(done.state == "succeeded", "\(done.brief)")
             #expect(done.attempts == 2)
+            try cluster.waitForZones("late.csv processed") { cluster.names(in: cluster.processed) == ["\(done.jobID)-late.csv"] }
             try await Self.withWorkerClient(cluster, token) { client in try await Self.expectRefused(client, late) }
             #expect(try cluster.count("SELECT count(*) FROM readings") == Int64(expected))
             #expect(try cluster.count("SELECT count(*) FROM readings WHERE kw >= 1000") == 0)

@@ -11,6 +11,9 @@ extension ClusterTests {
             #expect(job.state == "quarantined", "\(job.brief)")
             #expect(job.error == "missing_column:unit")
             #expect(job.attempts == 1, "no retries for a permanent failure")
+            try cluster.waitForZones("no-unit.csv and its record in quarantine/") {
+                cluster.names(in: cluster.quarantine).contains("\(job.jobID)-no-unit.csv.json")
+            }
             let record = try Self.quarantineRecord(cluster, job)
             #expect(record["reason"] as? String == "missing_column:unit")
             #expect(record["attempts"] as? Int == 1)
@@ -43,6 +46,7 @@ extension ClusterTests {
             let dup = try cluster.waitForJob(file: "export-resent.csv", "terminal") { $0.isTerminal }
             #expect(dup.state == "duplicate", "\(dup.brief)")
             #expect(dup.jobID > done.jobID)
+            try cluster.waitForZones("both raw files processed") { cluster.names(in: cluster.processed).count == 2 }
 
             #expect(try cluster.count("SELECT count(*) FROM readings") == 20 * 96)
             #expect(try cluster.count("SELECT count(*) FROM readings WHERE job_id = $1", [.int(dup.jobID)]) == 0)

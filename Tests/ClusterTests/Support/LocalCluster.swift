@@ -204,6 +204,18 @@ final class LocalCluster {
             .filter { !$0.hasPrefix(".") }.sorted()
     }
 
+    /// Waits until the zones show what `condition` checks. A job's state turns terminal in the
+    /// hot store's transaction; the archive files, the rejects file and the raw file's move follow
+    /// it (the commit sequence finishes them, also after a crash), so zone checks wait for them.
+    func waitForZones(_ what: String, timeout: Double = 60, _ condition: () throws -> Bool) throws {
+        try Wait.until(
+            "zones: \(what)", timeout: timeout,
+            detail: {
+                "landing \(self.names(in: self.landing)), processed \(self.names(in: self.processed)), "
+                    + "quarantine \(self.names(in: self.quarantine)), archive \(self.archiveFiles())"
+            }, condition)
+    }
+
     /// Paths of the published archive files, relative to `archive/`, sorted.
     func archiveFiles() -> [String] {
         let base = archive.path
