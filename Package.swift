@@ -111,6 +111,9 @@ let package = Package(
                 "GreenStreamCore", "GreenStreamStore", "Postgres", "GreenStreamRPC", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The cluster end to end: runs cluster/local.sh with the greenstream and gsctl built beside it.
+        .executableTarget(
+            name: "bench-cluster", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres", "GreenStreamTesting"]),
         .executableTarget(
             name: "bench-rpc",
             dependencies: ["GreenStreamCore", "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
@@ -137,6 +140,13 @@ let package = Package(
             dependencies: [
                 "GreenStreamCtl", "GreenStreamRPC", "GreenStreamCore", "NNG", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        // End to end with real processes: the built `greenstream` (coordinator, worker) and `gsctl`, found
+        // beside the test bundle, on a cluster that cluster/local.sh starts per test.
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "GreenStreamTesting", "Postgres", "GreenStreamRPC", "GreenStreamCore", "GreenStreamArchive",
             ]),
         .testTarget(
             name: "GreenStreamRPCTests",

@@ -20,10 +20,22 @@ fi
 # One test target at a time: the RPC load tests, the pyarrow/DuckDB subprocesses and
 # the PostgreSQL tests would otherwise fight over two cores and turn deadlines into
 # flakes. Each target gets a generous wall-clock guard so a hang fails loudly.
+# ClusterTests start a PostgreSQL, a coordinator and workers per test (debug builds): longer guard.
+# Their clusters run detached (cluster/local.sh); a run killed by the guard would leave them behind,
+# so whatever is left under /tmp/greenstream-cluster-tests is stopped afterwards.
+sweep_clusters() {
+    local d
+    for d in /tmp/greenstream-cluster-tests/*/; do
+        if [ -d "$d/run" ]; then cluster/local.sh down --dir "$d" >/dev/null 2>&1 || true; fi
+    done
+}
 failed=()
 for target in $(ls Tests); do  # one folder per test target
     echo "test.sh: $target" >&2
-    timeout --kill-after=30 "${GS_TEST_TIMEOUT:-900}" swift test --skip-build --filter "^$target\." || failed+=("$target")
+    limit=${GS_TEST_TIMEOUT:-900}
+    if [ "$target" = ClusterTests ]; then limit=${GS_CLUSTER_TEST_TIMEOUT:-2400}; fi
+    timeout --kill-after=30 "$limit" swift test --skip-build --filter "^$target\." || failed+=("$target")
+    if [ "$target" = ClusterTests ]; then sweep_clusters; fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
     echo "test.sh: FAILED: ${failed[*]}" >&2
