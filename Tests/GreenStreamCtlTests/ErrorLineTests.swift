@@ -1,6 +1,6 @@
 import Foundation
 import GreenStreamCore
-import GreenStreamCtl
+@testable import GreenStreamCtl
 import GreenStreamRPC
 import NNG
 import Testing
@@ -31,6 +31,22 @@ import Testing
         let output = await Gsctl.invoke(
             ["jobs", "list"], environment: ["GS_COORDINATOR": stub.server.url, "GS_TOKEN": "wrong"])
         #expect(output == .failure("the coordinator refused the token (UNAUTHENTICATED)"))
+    }
+
+    @Test("R-O-2 connection options may come before the command as well as after it")
+    func connectionOptionsFirst() async throws {
+        let stub = try StubServer()
+        defer { stub.server.close() }
+        let first = await Gsctl.invoke(
+            ["--coordinator", stub.server.url, "--token=wrong", "jobs", "show", "7"], environment: [:])
+        #expect(first == .failure("the coordinator refused the token (UNAUTHENTICATED)"))
+        let last = await Gsctl.invoke(
+            ["jobs", "show", "7", "--coordinator", stub.server.url, "--token", "wrong"], environment: [:])
+        #expect(last == first)
+        #expect(
+            Gsctl.connectionOptionsLast(["--timeout", "2", "--coordinator=tcp://h:1", "stats", "--json"])
+                == ["stats", "--json", "--timeout", "2", "--coordinator=tcp://h:1"])
+        #expect(Gsctl.connectionOptionsLast(["--json", "--timeout", "2"]) == ["--json", "--timeout", "2"])
     }
 
     @Test("R-O-3 an unknown job: 'no job 42', exit 1")

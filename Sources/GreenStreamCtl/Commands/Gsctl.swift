@@ -29,7 +29,7 @@ public struct Gsctl: ParsableCommand {
     public static func invoke(_ arguments: [String], environment: [String: String]) async -> CtlOutput {
         let leaf: any CtlCommand
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(connectionOptionsLast(arguments))
             guard let c = command as? any CtlCommand else {
                 // `help`, `--help` and bare groups: their run() throws the help request.
                 try command.run()
@@ -57,6 +57,28 @@ public struct Gsctl: ParsableCommand {
         FileHandle.standardOutput.write(Data(output.stdout.utf8))
         FileHandle.standardError.write(Data(output.stderr.utf8))
         Foundation.exit(output.exitCode)
+    }
+
+    /// The connection options name the cluster, not the command, so operators write them first as
+    /// often as last (`gsctl --coordinator tcp://h:7400 stats`). ArgumentParser reads a leaf's
+    /// options only after its name: those given before the first command word move to the end.
+    static func connectionOptionsLast(_ arguments: [String]) -> [String] {
+        let withValue: Set<String> = ["--coordinator", "--token-file", "--token", "--timeout", "--tls-ca"]
+        var leading: [String] = []
+        var i = 0
+        while i < arguments.count, arguments[i].hasPrefix("--") {
+            let name = String(arguments[i].split(separator: "=", maxSplits: 1)[0])
+            guard withValue.contains(name) else { break }
+            if arguments[i].contains("=") || i + 1 == arguments.count {
+                leading.append(arguments[i])
+                i += 1
+            } else {
+                leading += arguments[i...(i + 1)]
+                i += 2
+            }
+        }
+        guard !leading.isEmpty else { return arguments }
+        return Array(arguments[i...]) + leading
     }
 
     /// "Error: x" → "x": ArgumentParser's message as one line.
