@@ -88,7 +88,7 @@ let package = Package(
             ]),
 
         // MARK: Test and bench support (never linked into shipped executables)
-        .target(name: "GreenStreamTesting"),
+        .target(name: "GreenStreamTesting", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
         // MARK: Executables
         .executableTarget(

@@ -2,6 +2,7 @@ import GreenStreamCore
 import GreenStreamRPC
 import NNG
 import Testing
+import GreenStreamTesting
 
 @Suite("Long polls do not starve other calls (R-R-2)")
 struct LongPollTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import GreenStreamRPC
+import GreenStreamTesting
 
 @Suite("ReplyCache: idempotent answers to resent requests")
 struct ReplyCacheTests {

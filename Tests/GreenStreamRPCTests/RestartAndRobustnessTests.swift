@@ -1,6 +1,7 @@
 import GreenStreamRPC
 import NNG
 import Testing
+import GreenStreamTesting
 
 @Suite("Restarts and hostile input (R-R-4)")
 struct RestartAndRobustnessTests {

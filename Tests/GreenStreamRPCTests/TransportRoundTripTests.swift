@@ -1,6 +1,7 @@
 import GreenStreamRPC
 import NNG
 import Testing
+import GreenStreamTesting
 
 @Suite("RPC over real NNG sockets: ipc, tcp, tls+tcp (R-R-1, R-R-3)")
 struct TransportRoundTripTests {

@@ -5,6 +5,7 @@ import GreenStreamRPC
 import Testing
 
 @testable import GreenStreamWorker
+import GreenStreamTesting
 
 #if canImport(Glibc)
     import Glibc

@@ -3,6 +3,7 @@ import GreenStreamCore
 import GreenStreamRPC
 import Logging
 import NNG
+import GreenStreamTesting
 
 /// A stand-in for the coordinator's admin side behind a real ``RPCServer``: `jobCount` jobs
 /// (ids jobCount…1, newest first) paged by key, job 7 to show, job 42 unknown; it records

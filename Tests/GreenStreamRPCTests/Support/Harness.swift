@@ -2,6 +2,7 @@ import Foundation
 import GreenStreamRPC
 import Logging
 import NNG
+import GreenStreamTesting
 
 /// The transports every end-to-end test runs over.
 enum Endpoint: String, CaseIterable, CustomStringConvertible, Sendable {

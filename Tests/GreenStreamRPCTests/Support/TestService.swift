@@ -2,6 +2,7 @@ import GreenStreamCore
 import GreenStreamRPC
 import NNG
 import Synchronization
+import GreenStreamTesting
 
 /// A small in-memory application behind a real ``RPCServer``. Its answers are
 /// computed from the request's fields (``answer(_:)``), so a field lost or altered

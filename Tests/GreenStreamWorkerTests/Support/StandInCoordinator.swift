@@ -1,6 +1,7 @@
 import GreenStreamCore
 import GreenStreamRPC
 import Synchronization
+import GreenStreamTesting
 
 /// A small stand-in for the coordinator behind a real ``RPCServer``: it hands out the jobs a test
 /// offers to the worker's long polls, records registrations, heartbeats and (reassembled) results,

@@ -5,6 +5,7 @@ import GreenStreamRPC
 import GreenStreamWorker
 import Logging
 import NNG
+import GreenStreamTesting
 
 let testToken = "worker-test-token"
 

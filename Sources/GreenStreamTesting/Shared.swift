@@ -1,16 +1,15 @@
-// Copied from Tests/GreenStreamRPCTests/Support (test targets cannot share sources).
 import Synchronization
 
 /// A value shared between a test and the tasks, callbacks or log handlers it starts:
 /// a `Mutex` behind a reference, because a `Mutex` itself cannot be captured.
-final class Shared<Value: Sendable>: Sendable {
+public final class Shared<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         mutex = Mutex(value)
     }
 
-    func withLock<T: Sendable, E: Error>(_ body: (inout Value) throws(E) -> T) throws(E) -> T {
+    public func withLock<T: Sendable, E: Error>(_ body: (inout Value) throws(E) -> T) throws(E) -> T {
         try mutex.withLock { (value: inout sending Value) throws(E) -> T in try body(&value) }
     }
 }

@@ -1,9 +1,8 @@
-// Copied from Tests/GreenStreamRPCTests/Support (test targets cannot share sources).
 import Synchronization
 
-/// Hands values to waiting tasks, first come first served: how the test service holds
+/// Hands values to waiting tasks, first come first served: how a test service holds
 /// a call until the test (or a job offer) releases it, without polling.
-final class Mailbox<Value: Sendable>: Sendable {
+public final class Mailbox<Value: Sendable>: Sendable {
     private struct State {
         var queued: [Value] = []
         var waiting: [(id: Int, continuation: CheckedContinuation<Value?, Never>)] = []
@@ -14,8 +13,10 @@ final class Mailbox<Value: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
+    public init() {}
+
     /// Gives `value` to the longest waiting task, or keeps it for the next one.
-    func post(_ value: Value) {
+    public func post(_ value: Value) {
         let waiter = state.withLock { s -> CheckedContinuation<Value?, Never>? in
             guard !s.waiting.isEmpty else {
                 s.queued.append(value)
@@ -27,7 +28,7 @@ final class Mailbox<Value: Sendable>: Sendable {
     }
 
     /// The next value; `nil` once `timeout` (if any) has passed or the task is cancelled.
-    func take(timeout: Duration?) async -> Value? {
+    public func take(timeout: Duration?) async -> Value? {
         let id = state.withLock { s -> Int in
             s.nextID += 1
             return s.nextID
