@@ -119,7 +119,11 @@ extension Fleet {
                 }
             case .timestamp:
                 if row.kind == .badTimestamp { w.badTimestamp(t, variant: row.variant) } else {
-                    w.timestamp(t, style: row.tsStyle)
+                    let i = Int(row.slot) * RowWriter.timestampStyles + Int(row.tsStyle)
+                    timestampText.withUnsafeBufferPointer { all in
+                        w.bytes.append(
+                            contentsOf: UnsafeBufferPointer(rebasing: all[Int(timestampStart[i])..<Int(timestampStart[i + 1])]))
+                    }
                 }
             case .value:
                 switch row.kind {

@@ -41,6 +41,10 @@ public struct Fleet: Sendable {
     let correctionLanding: [Int]
     /// The fleet's load shape per slot of the span (time of day), shared by every meter.
     let profile: [Double]
+    /// Every slot's timestamp in every spelling, written once (the hot loop copies them):
+    /// slot k, style s is `timestampText[timestampStart[k × styles + s] ..< timestampStart[k × styles + s + 1]]`.
+    let timestampText: [UInt8]
+    let timestampStart: [Int32]
 
     public init(spec: FleetSpec) {
         self.spec = spec
@@ -101,6 +105,20 @@ public struct Fleet: Sendable {
             profile[k] = 0.35 + 0.3 * bump(7.5, 1.2) + 1.0 * bump(19, 1.6) + 0.12 * bump(13, 3)
         }
         self.profile = profile
+
+        var text = RowWriter()
+        var starts: [Int32] = []
+        starts.reserveCapacity(slots * RowWriter.timestampStyles + 1)
+        for k in 0..<slots {
+            let t = spec.startUnixSeconds + Int64(k * spec.intervalMinutes * 60)
+            for style in 0..<RowWriter.timestampStyles {
+                starts.append(Int32(text.bytes.count))
+                text.timestamp(t, style: UInt8(style))
+            }
+        }
+        starts.append(Int32(text.bytes.count))
+        timestampText = text.bytes
+        timestampStart = starts
     }
 
     /// Picks `windows × groups == files` (reducing `files` until it fits): up to 4 windows when the

@@ -11,7 +11,8 @@ public struct FleetSpec: Sendable, Codable, Equatable {
     public var hours: Int
     /// Reading interval of every meter: 5, 15, 30 or 60 minutes. Default 15.
     public var intervalMinutes: Int
-    /// First reading's instant. Default 2026-03-28T00:00:00Z (the Europe/Berlin DST weekend).
+    /// First reading's instant. Default 2026-03-28T12:00:00Z, so the default 24 h cross the Europe/Berlin
+    /// change to summer time (2026-03-29T01:00:00Z) and two UTC dates.
     public var startUnixSeconds: Int64
     /// Data files (corrections, the duplicate and the bad file come on top). Default readings / 100 000,
     /// at least 1; clamped to what the layout can fill (every data file holds at least one row).
@@ -21,8 +22,8 @@ public struct FleetSpec: Sendable, Codable, Equatable {
     /// The cluster's transform settings the expectation is computed for.
     public var settings: ExpectedSettings
 
-    /// 2026-03-28T00:00:00Z: Europe/Berlin moves to summer time at 2026-03-29T01:00:00Z.
-    public static let defaultStartUnixSeconds: Int64 = 1_774_656_000
+    /// 2026-03-28T12:00:00Z: Europe/Berlin moves to summer time 13 h later, at 2026-03-29T01:00:00Z.
+    public static let defaultStartUnixSeconds: Int64 = 1_774_699_200
 
     public init(
         meters: Int = 10_000, hours: Int = 24, intervalMinutes: Int = 15, seed: UInt64 = 1,

@@ -1,0 +1,36 @@
+// bench-fleet: how fast LoadTestFleet generates a fleet's files (one thread) and its expectation.
+//   swift build -c release --product bench-fleet
+//   .build/release/bench-fleet [--meters 10000] [--hours 24] [--interval-minutes 15] [--files F] [--seed 1] [--clean]
+import LoadTestFleet
+
+var args = CommandLine.arguments.dropFirst()
+var meters = 10_000, hours = 24, interval = 15, seed: UInt64 = 1
+var files: Int? = nil
+var faults = FaultProfile.realistic
+while let a = args.popFirst() {
+    switch a {
+    case "--meters": meters = Int(args.popFirst()!)!
+    case "--hours": hours = Int(args.popFirst()!)!
+    case "--interval-minutes": interval = Int(args.popFirst()!)!
+    case "--files": files = Int(args.popFirst()!)!
+    case "--seed": seed = UInt64(args.popFirst()!)!
+    case "--clean": faults = .clean
+    default: fatalError("unknown option \(a)")
+    }
+}
+let spec = FleetSpec(meters: meters, hours: hours, intervalMinutes: interval, seed: seed, files: files, faults: faults)
+let clock = ContinuousClock()
+let t0 = clock.now
+let fleet = Fleet(spec: spec)
+var bytes = 0
+for i in 0..<fleet.fileCount { bytes += fleet.fileBytes(i).count }
+let generate = clock.now - t0
+let t1 = clock.now
+let e = fleet.expectation()
+let expect = clock.now - t1
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+print("fleet: \(meters) meters × \(hours) h @ \(interval) min = \(spec.nominalReadings) slots, \(fleet.fileCount) files")
+print("generate (1 thread): \(bytes) bytes in \(seconds(generate)) s = \(Double(spec.nominalReadings) / seconds(generate) / 1e6) M readings/s, \(Double(bytes) / seconds(generate) / 1e6) MB/s")
+print("expectation (all cores): \(seconds(expect)) s; hot readings \(e.hotReadings), rejects \(e.rejects.values.reduce(0, +))")
