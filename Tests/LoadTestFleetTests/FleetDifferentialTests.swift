@@ -27,6 +27,22 @@ struct FleetDifferentialTests {
             maxKW: s.maxKW, maxGapMicros: Int64(s.maxGapSeconds) * 1_000_000, maxFileBytes: s.maxFileBytes)
     }
 
+    @Test("the differential fleets meet every reject reason, time-major files and both DST offsets")
+    func coverage() {
+        var reasons: Set<String> = []
+        var timeMajor = 0, grouped = 0
+        for spec in Self.specs {
+            let fleet = Fleet(spec: spec)
+            reasons.formUnion(fleet.expectation().rejects.keys)
+            for i in 0..<fleet.fileCount {
+                guard case .data(let d) = fleet.kinds[i] else { continue }
+                if fleet.format(contentTag: UInt64(d)).timeMajor { timeMajor += 1 } else { grouped += 1 }
+            }
+        }
+        #expect(reasons == Set(Reason.allCases.map(\.name)))
+        #expect(timeMajor > 0 && grouped > 0)
+    }
+
     @Test("R-L-1 every file's transform equals the expectation's outcome for it", arguments: specs)
     func perFile(spec: FleetSpec) throws {
         let fleet = Fleet(spec: spec)

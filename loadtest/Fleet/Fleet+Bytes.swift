@@ -9,6 +9,10 @@ struct FileFormat {
     var blankLineRate: Double
     /// Text of the extra column in every row.
     var extraText: [UInt8]
+    /// Rows interleaved across meters (row i of every meter, then row i + 1 …), as head-ends that
+    /// export one interval at a time write them; otherwise grouped by meter. Each meter's own rows keep
+    /// their order either way, so duplicate resolution (R-T1-5) sees the same file order.
+    var timeMajor = false
 
     static let plain = FileFormat(
         columns: [.meter, .timestamp, .value, .unit], header: Array("meter_id,timestamp,reading_value,unit".utf8),
@@ -43,9 +47,11 @@ struct FileFormat {
             headerNames.append("Unit")  // a repeat: the leftmost `unit` counts (R-IN-2)
             extraText = Array("parsecs".utf8)
         }
-        return FileFormat(
+        var format = FileFormat(
             columns: columns, header: Array(headerNames.joined(separator: ",").utf8), crlf: r.chance(0.3),
             bom: r.chance(0.2), blankLineRate: r.chance(0.3) ? 0.001 : 0, extraText: extraText)
+        format.timeMajor = r.chance(0.4)
+        return format
     }
 }
 
@@ -82,17 +88,33 @@ extension Fleet {
         if format.bom { w.bytes.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
         w.bytes.append(contentsOf: format.header)
         eol(&w, format)
-        var rows: [PlannedRow] = []
-        for m in meters {
-            plan(source, meter: m, into: &rows)
-            var blank = SplitMix(spec.seed, 0xB1A, contentTag, UInt64(m))
-            let id = meterID(m)
-            for row in rows {
-                write(row, meterID: id, format: format, into: &w)
-                if format.blankLineRate > 0 && blank.chance(format.blankLineRate) {
-                    w.ascii(" \t")
-                    eol(&w, format)
-                }
+        var blank = SplitMix(spec.seed, 0xB1A, contentTag)
+        func emit(_ row: PlannedRow, _ id: Int64) {
+            write(row, meterID: id, format: format, into: &w)
+            if format.blankLineRate > 0 && blank.chance(format.blankLineRate) {
+                w.ascii(" \t")
+                eol(&w, format)
+            }
+        }
+        if format.timeMajor {
+            var all: [[PlannedRow]] = []
+            all.reserveCapacity(meters.count)
+            for m in meters {
+                var rows: [PlannedRow] = []
+                plan(source, meter: m, into: &rows)
+                all.append(rows)
+            }
+            let ids = meters.map(meterID)
+            let longest = all.map(\.count).max() ?? 0
+            for i in 0..<longest {
+                for (j, rows) in all.enumerated() where i < rows.count { emit(rows[i], ids[j]) }
+            }
+        } else {
+            var rows: [PlannedRow] = []
+            for m in meters {
+                plan(source, meter: m, into: &rows)
+                let id = meterID(m)
+                for row in rows { emit(row, id) }
             }
         }
         return w.bytes

@@ -62,7 +62,9 @@ public struct Fleet: Sendable {
             let (lo, hi) = Fleet.window(d / groups, windows: windows, slots: slots)
             let len = hi - lo
             let minLen = min(4, len)
-            let n = minLen + rng.below(len - minLen + 1)
+            // Now and then a single reading is re-sent: alone in its series it has no interval, so an
+            // energy value there is `unknown_interval` (R-T2-0, R-T2-2).
+            let n = rng.chance(0.15) ? 1 : minLen + rng.below(len - minLen + 1)
             let first = lo + rng.below(len - n + 1)
             corrections.append(Correction(dataFile: d, firstSlot: first, endSlot: first + n, meterFraction: 0.2))
             after.append(min(dataFiles - 1, d + 1 + rng.below(3)))
