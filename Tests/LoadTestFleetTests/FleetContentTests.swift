@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoadTestFleet
 
 /// What the generator writes, checked against the bytes themselves.
@@ -34,7 +35,10 @@ struct FleetContentTests {
     @Test("R-L-1 data rows, malformed rows and DST offsets in the bytes match what the expectation counts")
     func bytesMatchExpectation() {
         let fleet = Fleet(spec: FleetSpec(meters: 300, hours: 30, intervalMinutes: 15, seed: 21, files: 6))
-        var malformed = 0, expectedMalformed = 0, berlinWinter = 0, berlinSummer = 0
+        var malformed = 0
+        var expectedMalformed = 0
+        var berlinWinter = 0
+        var berlinSummer = 0
         for i in 0..<fleet.fileCount {
             let expected = fleet.expectedOutcome(ofFile: i)
             guard expected.failure == nil, expected.duplicateOf == nil else { continue }
@@ -46,8 +50,12 @@ struct FleetContentTests {
             expectedMalformed += expected.rejects["malformed_row"] ?? 0
             for line in data {
                 let text = String(decoding: line, as: UTF8.self)
-                if text.contains("2026-03-29 01:45:00+01:00") || text.contains("2026-03-29T01:45+0100") { berlinWinter += 1 }
-                if text.contains("2026-03-29 03:00:00+02:00") || text.contains("2026-03-29T03:00+0200") { berlinSummer += 1 }
+                if text.contains("2026-03-29 01:45:00+01:00") || text.contains("2026-03-29T01:45+0100") {
+                    berlinWinter += 1
+                }
+                if text.contains("2026-03-29 03:00:00+02:00") || text.contains("2026-03-29T03:00+0200") {
+                    berlinSummer += 1
+                }
             }
         }
         #expect(malformed == expectedMalformed)
@@ -90,22 +98,29 @@ struct FleetContentTests {
         #expect(lines[0] == "meter_id,timestamp,reading_value,unit")
         let rows = lines.dropFirst().map { $0.split(separator: ",").map(String.init) }
         #expect(rows.map { $0[0] } == ["9223372036854775807"] * 4 + ["1000008"] * 4)
-        #expect(rows.map { $0[1] }.prefix(4) == [
-            "2026-03-28T12:00:00Z", "2026-03-28T12:30:00Z", "2026-03-28T13:00:00Z", "2026-03-28T13:30:00Z",
-        ])
+        #expect(
+            rows.map { $0[1] }.prefix(4) == [
+                "2026-03-28T12:00:00Z", "2026-03-28T12:30:00Z", "2026-03-28T13:00:00Z", "2026-03-28T13:30:00Z",
+            ])
         #expect(rows.allSatisfy { $0[3] == "kW" && $0[2].split(separator: ".").last?.count == 4 })
         let v = rows.map { Double($0[2])! }
         let e = fleet.expectation()
         #expect(e.hotReadings == 8)
         #expect(e.rejects.isEmpty)
         #expect(e.jobs == ExpectedJobs(files: 1, succeeded: 1, duplicate: 0, quarantined: 0))
-        #expect(e.meters[Int64.max] == MeterTotals(readings: 4, measured: 4, interpolated: 0, kwSum: v[0] + v[1] + v[2] + v[3]))
+        #expect(
+            e.meters[Int64.max]
+                == MeterTotals(readings: 4, measured: 4, interpolated: 0, kwSum: v[0] + v[1] + v[2] + v[3]))
         #expect(e.meters[1_000_008]?.kwSum == v[4] + v[5] + v[6] + v[7])
         // grid_hourly: Σ over meters of each meter's mean in the hour (R-F-3).
-        let h0: Int64 = 1_774_699_200, h1 = h0 + 3600
+        let h0: Int64 = 1_774_699_200
+        let h1 = h0 + 3600
         #expect(e.gridHourly[h0] == GridHour(meters: 2, loadKw: (v[0] + v[1]) / 2 + (v[4] + v[5]) / 2))
         #expect(e.gridHourly[h1] == GridHour(meters: 2, loadKw: (v[2] + v[3]) / 2 + (v[6] + v[7]) / 2))
-        #expect(e.archiveDays == ["2026-03-28": ArchiveDay(rows: 8, kwSum: (v[0] + v[1] + v[2] + v[3]) + (v[4] + v[5] + v[6] + v[7]))])
+        #expect(
+            e.archiveDays == [
+                "2026-03-28": ArchiveDay(rows: 8, kwSum: (v[0] + v[1] + v[2] + v[3]) + (v[4] + v[5] + v[6] + v[7]))
+            ])
         #expect(e.sampleRows[Int64.max]?.map(\.jobOrdinal) == [0, 0, 0, 0])
         #expect(e.sampleRows[Int64.max]?.map(\.kw) == Array(v.prefix(4)))
     }

@@ -1,12 +1,14 @@
 import Dispatch
 import Testing
+
 @testable import LoadTestFleet
 
 struct FleetDeterminismTests {
     @Test("the same spec gives the same names and bytes; a different seed different bytes")
     func sameSeedSameBytes() {
         let spec = FleetSpec(meters: 50, hours: 6, intervalMinutes: 15, seed: 7, files: 4)
-        let a = Fleet(spec: spec), b = Fleet(spec: spec)
+        let a = Fleet(spec: spec)
+        let b = Fleet(spec: spec)
         #expect(a.fileCount == b.fileCount)
         for i in 0..<a.fileCount {
             #expect(a.fileName(i) == b.fileName(i))
@@ -32,7 +34,8 @@ struct FleetDeterminismTests {
     @Test("expectation() is the same however often it runs (threads do not change the sums)")
     func expectationDeterministic() throws {
         let fleet = Fleet(spec: FleetSpec(meters: 120, hours: 8, intervalMinutes: 15, seed: 5, files: 4))
-        let a = fleet.expectation(), b = fleet.expectation()
+        let a = fleet.expectation()
+        let b = fleet.expectation()
         #expect(a.meters == b.meters)
         #expect(a.gridHourly == b.gridHourly)
         #expect(a.archiveDays == b.archiveDays)

@@ -1,5 +1,6 @@
 import GreenStreamCore
 import Testing
+
 @testable import LoadTestFleet
 
 /// The strongest check: every file of small fleets through the real transformation core, compared with
@@ -30,7 +31,8 @@ struct FleetDifferentialTests {
     @Test("the differential fleets meet every reject reason, time-major files and both DST offsets")
     func coverage() {
         var reasons: Set<String> = []
-        var timeMajor = 0, grouped = 0
+        var timeMajor = 0
+        var grouped = 0
         for spec in Self.specs {
             let fleet = Fleet(spec: spec)
             reasons.formUnion(fleet.expectation().rejects.keys)
@@ -75,7 +77,8 @@ struct FleetDifferentialTests {
             #expect(r.count == expected.meterIDs.count, "\(name): readings")
             var shown = 0
             for j in 0..<min(r.count, expected.meterIDs.count) {
-                let same = r.meterID[j] == expected.meterIDs[j] && r.ts[j] == expected.tsMicros[j]
+                let same =
+                    r.meterID[j] == expected.meterIDs[j] && r.ts[j] == expected.tsMicros[j]
                     && r.quality[j].name == expected.quality[j]
                     && FleetExpectation().kwMatches(expected: expected.kw[j], actual: r.kw[j])
                 if !same && shown < 5 {
@@ -83,7 +86,8 @@ struct FleetDifferentialTests {
                     Issue.record(
                         """
                         \(name) reading \(j): product (\(r.meterID[j]), \(r.ts[j]), \(r.kw[j]), \(r.quality[j].name)) \
-                        expected (\(expected.meterIDs[j]), \(expected.tsMicros[j]), \(expected.kw[j]), \(expected.quality[j]))
+                        expected (\(expected.meterIDs[j]), \(expected.tsMicros[j]), \(expected.kw[j]), \
+                        \(expected.quality[j]))
                         """)
                 }
             }
@@ -114,7 +118,8 @@ struct FleetDifferentialTests {
             let r = out.readings
             for j in 0..<r.count {
                 final[r.meterID[j], default: [:]][r.ts[j]] = (r.kw[j], r.quality[j], i)
-                let day = LoadTestFleet.CivilTime.dateString(days: LoadTestFleet.CivilTime.floorDiv(r.ts[j], 86_400_000_000))
+                let day = LoadTestFleet.CivilTime.dateString(
+                    days: LoadTestFleet.CivilTime.floorDiv(r.ts[j], 86_400_000_000))
                 archive[day, default: ArchiveDay()].rows += 1
                 archive[day, default: ArchiveDay()].kwSum += r.kw[j]
             }
@@ -146,7 +151,8 @@ struct FleetDifferentialTests {
             #expect(expected.kwMatches(expected: want.kwSum, actual: totals.kwSum), "meter \(id) kW sum")
             if let sample = expected.sampleRows[id] {
                 let got = rows.keys.sorted().map { ts in
-                    ExpectedReading(tsMicros: ts, kw: rows[ts]!.kw, quality: rows[ts]!.quality.name, jobOrdinal: rows[ts]!.job)
+                    ExpectedReading(
+                        tsMicros: ts, kw: rows[ts]!.kw, quality: rows[ts]!.quality.name, jobOrdinal: rows[ts]!.job)
                 }
                 #expect(got.count == sample.count, "sample meter \(id)")
                 for (g, s) in zip(got, sample) {
@@ -159,7 +165,8 @@ struct FleetDifferentialTests {
         for (h, g) in grid {
             let want = try #require(expected.gridHourly[h])
             #expect(g.meters == want.meters, "hour \(h)")
-            #expect(expected.kwMatches(expected: want.loadKw, actual: g.loadKw), "hour \(h): \(g.loadKw) vs \(want.loadKw)")
+            #expect(
+                expected.kwMatches(expected: want.loadKw, actual: g.loadKw), "hour \(h): \(g.loadKw) vs \(want.loadKw)")
         }
         #expect(Set(archive.keys) == Set(expected.archiveDays.keys))
         for (d, a) in archive {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoadTestFleet
 
 /// The expectation's T2 model on hand-made rows, each outcome worked out by hand from SPEC §2–3.
@@ -7,7 +8,8 @@ struct SeriesModelTests {
     let model = SeriesModel(spec: FleetSpec(meters: 1, hours: 24, intervalMinutes: 15))
 
     func kw(_ slot: Int, _ value: Double, _ unit: PlannedRow.Unit = .kw) -> PlannedRow {
-        PlannedRow(slot: slot, kind: .value, unit: unit, mantissa: Int64((value * RowWriter.pow10[unit.decimals]).rounded()))
+        PlannedRow(
+            slot: slot, kind: .value, unit: unit, mantissa: Int64((value * RowWriter.pow10[unit.decimals]).rounded()))
     }
     func missing(_ slot: Int) -> PlannedRow { PlannedRow(slot: slot, kind: .missing) }
     func run(_ rows: [PlannedRow], lo: Int = 0, hi: Int = 96) -> SeriesOutcome {

@@ -167,8 +167,9 @@ extension Fleet {
                     break
                 case 1:
                     dup = valueRow(k, kw: load(m, level: lvl, slot: k) * scale * 1.3)
-                    dup.tsStyle = UInt8((Int(style) + 1 + rng.below(RowWriter.timestampStyles - 1))
-                        % RowWriter.timestampStyles)
+                    dup.tsStyle = UInt8(
+                        (Int(style) + 1 + rng.below(RowWriter.timestampStyles - 1))
+                            % RowWriter.timestampStyles)
                     if dup.tsStyle == RowWriter.naiveStyle && spec.settings.sourceTimeZone != "UTC" { dup.tsStyle = 0 }
                 default:
                     if row.kind == .value { rows[rows.count - 1] = missingRow(k) }

@@ -54,7 +54,8 @@ public struct Fleet: Sendable {
         let dataFiles = windows * groups
 
         var corrections: [Correction] = []
-        let wanted = spec.faults.correctionsPerFile > 0
+        let wanted =
+            spec.faults.correctionsPerFile > 0
             ? max(1, Int((Double(dataFiles) * spec.faults.correctionsPerFile).rounded())) : 0
         var after: [Int] = []  // data file after which each correction lands
         for _ in 0..<wanted {

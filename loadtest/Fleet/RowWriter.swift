@@ -31,8 +31,11 @@ struct RowWriter {
 
     /// A non-negative integer in decimal, at least `width` digits.
     mutating func integer(_ v: UInt64, width: Int = 1) {
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var tmp:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var n = 0
         var x = v
         withUnsafeMutableBytes(of: &tmp) { buf in
@@ -150,12 +153,21 @@ struct RowWriter {
     /// An invalid meter id (R-T1-1).
     mutating func badMeterID(_ id: Int64, variant: UInt8) {
         switch variant % 7 {
-        case 0: byte(77); integer(UInt64(id))  // M123
+        case 0:
+            byte(77)
+            integer(UInt64(id))  // M123
         case 1: byte(48)  // 0
-        case 2: byte(45); integer(UInt64(id))  // -123
-        case 3: integer(UInt64(id)); ascii("a")
+        case 2:
+            byte(45)
+            integer(UInt64(id))  // -123
+        case 3:
+            integer(UInt64(id))
+            ascii("a")
         case 4: ascii("99999999999999999999")  // overflows Int64
-        case 5: integer(UInt64(id) / 1000); byte(32); integer(UInt64(id) % 1000, width: 3)  // inner space
+        case 5:
+            integer(UInt64(id) / 1000)
+            byte(32)
+            integer(UInt64(id) % 1000, width: 3)  // inner space
         default: break  // empty
         }
     }

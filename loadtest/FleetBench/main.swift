@@ -1,13 +1,18 @@
 // bench-fleet: how fast LoadTestFleet generates a fleet's files (one thread) and its expectation.
 //   swift build -c release --product bench-fleet
-//   .build/release/bench-fleet [--meters 10000] [--hours 24] [--interval-minutes 15] [--files F] [--seed 1] [--clean] [--generate-only]
+//   .build/release/bench-fleet [--meters 10000] [--hours 24] [--interval-minutes 15] [--files F] [--seed 1]
+//                              [--clean] [--generate-only]
+// Figures and the commands that produced them: docs/PERFORMANCE.md, "Load-test fleet generation".
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import LoadTestFleet
 
 var args = CommandLine.arguments.dropFirst()
-var meters = 10_000, hours = 24, interval = 15, seed: UInt64 = 1
+var meters = 10_000
+var hours = 24
+var interval = 15
+var seed: UInt64 = 1
 var files: Int? = nil
 var faults = FaultProfile.realistic
 var generateOnly = false
@@ -33,10 +38,13 @@ let generate = clock.now - t0
 func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
-print("fleet: \(meters) meters × \(hours) h @ \(interval) min = \(spec.nominalReadings) slots, \(fleet.fileCount) files")
-print("generate (1 thread): \(bytes) bytes in \(seconds(generate)) s = \(Double(spec.nominalReadings) / seconds(generate) / 1e6) M readings/s, \(Double(bytes) / seconds(generate) / 1e6) MB/s")
+print(
+    "fleet: \(meters) meters × \(hours) h @ \(interval) min = \(spec.nominalReadings) slots, \(fleet.fileCount) files")
+let rate = Double(spec.nominalReadings) / seconds(generate) / 1e6
+print("generate (1 thread): \(bytes) bytes in \(seconds(generate)) s = \(rate) M readings/s")
 if generateOnly { exit(0) }
 let t1 = clock.now
 let e = fleet.expectation()
 let expect = clock.now - t1
-print("expectation (all cores): \(seconds(expect)) s; hot readings \(e.hotReadings), rejects \(e.rejects.values.reduce(0, +))")
+let rejected = e.rejects.values.reduce(0, +)
+print("expectation (all cores): \(seconds(expect)) s; hot readings \(e.hotReadings), rejects \(rejected)")
