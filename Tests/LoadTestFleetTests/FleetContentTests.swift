@@ -138,6 +138,10 @@ struct FleetContentTests {
         #expect(text(change, 2) == "2026-03-29T03:00+0200")
         #expect(text(change, 5) == "2026-03-28T20:00:00-05")
         #expect(text(change, 6) == "2026-03-29T06:30:00.000000+05:30")
+        var w = RowWriter()
+        w.timestamp(change, style: RowWriter.naiveStyle, naive: .berlin)
+        #expect(String(decoding: w.bytes, as: UTF8.self) == "2026-03-29 03:00:00")
+        #expect(text(change, RowWriter.naiveStyle) == "2026-03-29 01:00:00")
         #expect(CivilTime.berlinOffset(unixSeconds: 1_792_890_000) == 3600)  // 2026-10-25T01:00Z: winter again
         #expect(CivilTime.berlinOffset(unixSeconds: 1_792_889_999) == 7200)
     }

@@ -20,6 +20,11 @@ struct FleetDifferentialTests {
         FleetSpec(meters: 30, hours: 48, intervalMinutes: 60, seed: 13, files: 3, faults: stress),
         FleetSpec(meters: 30, hours: 26, intervalMinutes: 30, seed: 14, files: 5),
         FleetSpec(meters: 20, hours: 6, intervalMinutes: 15, seed: 15, files: 2, faults: .clean),
+        // Local times without a designator in Europe/Berlin across the spring change (R-T1-2), a low
+        // max kW and a short max gap.
+        FleetSpec(
+            meters: 30, hours: 24, intervalMinutes: 15, seed: 16, files: 3, faults: stress,
+            settings: ExpectedSettings(sourceTimeZone: "Europe/Berlin", maxKW: 5, maxGapSeconds: 3600)),
     ]
 
     static func config(_ s: ExpectedSettings) throws -> TransformConfig {
@@ -42,6 +47,10 @@ struct FleetDifferentialTests {
             }
         }
         #expect(reasons == Set(Reason.allCases.map(\.name)))
+        let berlin = Fleet(spec: Self.specs.last!)
+        #expect(berlin.naiveZone == .berlin)
+        #expect((0..<berlin.spec.meters).contains { berlin.tsStyle($0) == RowWriter.naiveStyle })
+        #expect(Fleet(spec: Self.specs[0]).naiveZone == .utc)
         #expect(timeMajor > 0 && grouped > 0)
     }
 

@@ -1,9 +1,11 @@
 /// The transform settings of the cluster under test (SPEC §2–4), as the coordinator takes them.
 ///
-/// The fleet writes every timestamp with an explicit UTC offset (or, only while `sourceTimeZone` is
-/// `UTC`, some without a designator), so the expectation does not depend on the source zone; DST is
-/// exercised by Europe/Berlin offsets (+01:00 → +02:00 on 2026-03-29). Grid hours are keyed by their
-/// UTC start, which is exact for any grid zone whose offsets are whole hours (UTC, Europe/Berlin, …).
+/// The fleet writes timestamps with explicit UTC offsets, so by default the expectation does not depend
+/// on the source zone; DST is exercised by Europe/Berlin offsets (+01:00 → +02:00 on 2026-03-29). One
+/// spelling has no designator and is local time in `sourceTimeZone` when that is `UTC` or (while the span
+/// has no repeated hour) `Europe/Berlin`; for any other zone it is not used. A cluster must run with
+/// `environment` for the expectation to hold. Grid hours are keyed by their UTC start, which is exact
+/// for any grid zone whose offsets are whole hours (UTC, Europe/Berlin, …).
 public struct ExpectedSettings: Sendable, Codable, Equatable {
     /// `GS_SOURCE_TZ`. Default `UTC`.
     public var sourceTimeZone: String

@@ -45,6 +45,10 @@ public struct Fleet: Sendable {
     /// slot k, style s is `timestampText[timestampStart[k × styles + s] ..< timestampStart[k × styles + s + 1]]`.
     let timestampText: [UInt8]
     let timestampStart: [Int32]
+    /// The source zone the spelling without a designator is written in, or nil when that spelling is
+    /// not used: only UTC and Europe/Berlin are known to the generator, and Berlin only while the span
+    /// has no repeated hour (clocks going back), whose R-T1-2 resolution depends on file order.
+    let naiveZone: RowWriter.NaiveZone?
 
     public init(spec: FleetSpec) {
         self.spec = spec
@@ -109,6 +113,18 @@ public struct Fleet: Sendable {
         }
         self.profile = profile
 
+        var naive: RowWriter.NaiveZone? = nil
+        switch spec.settings.sourceTimeZone {
+        case "UTC", "Etc/UTC", "Z": naive = .utc
+        case "Europe/Berlin":
+            let offsets = (0..<slots).map {
+                CivilTime.berlinOffset(unixSeconds: spec.startUnixSeconds + Int64($0 * spec.intervalMinutes * 60))
+            }
+            naive = zip(offsets, offsets.dropFirst()).contains { $0 > $1 } ? nil : .berlin
+        default: naive = nil
+        }
+        naiveZone = naive
+
         var text = RowWriter()
         var starts: [Int32] = []
         starts.reserveCapacity(slots * RowWriter.timestampStyles + 1)
@@ -116,7 +132,7 @@ public struct Fleet: Sendable {
             let t = spec.startUnixSeconds + Int64(k * spec.intervalMinutes * 60)
             for style in 0..<RowWriter.timestampStyles {
                 starts.append(Int32(text.bytes.count))
-                text.timestamp(t, style: UInt8(style))
+                text.timestamp(t, style: UInt8(style), naive: naive ?? .utc)
             }
         }
         starts.append(Int32(text.bytes.count))

@@ -13,6 +13,12 @@ struct RowWriter {
     static let timestampStyles = 8
     static let naiveStyle: UInt8 = 4
 
+    /// Zones the generator can write local times without a designator for (R-T1-2).
+    enum NaiveZone: Sendable {
+        case utc
+        case berlin
+    }
+
     @inline(__always) mutating func ascii(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
@@ -77,8 +83,9 @@ struct RowWriter {
         digits2((a / 60) % 60)
     }
 
-    /// A valid timestamp for instant `t` (unix seconds, whole minutes) in spelling `style`.
-    mutating func timestamp(_ t: Int64, style: UInt8) {
+    /// A valid timestamp for instant `t` (unix seconds, whole minutes) in spelling `style`; the spelling
+    /// without a designator is local time in `naive` (UTC or Europe/Berlin).
+    mutating func timestamp(_ t: Int64, style: UInt8, naive: NaiveZone = .utc) {
         switch style {
         case 1:
             let o = CivilTime.berlinOffset(unixSeconds: t)
@@ -93,7 +100,7 @@ struct RowWriter {
             localDateTime(t, separator: 84)
             ascii(":00.000Z")
         case 4:
-            localDateTime(t, separator: 32)
+            localDateTime(naive == .berlin ? t + CivilTime.berlinOffset(unixSeconds: t) : t, separator: 32)
             ascii(":00")
         case 5:
             localDateTime(t - 18_000, separator: 84)
