@@ -63,5 +63,8 @@ struct FleetDeterminismTests {
         #expect(e.jobs.files == fleet.fileCount)
         #expect(e.jobs.succeeded + e.jobs.duplicate + e.jobs.quarantined == e.jobs.files)
         #expect(e.jobs.duplicate == 1 && e.jobs.quarantined == 1)
+        // Data files, corrections and the header-only file succeed (R-IN-4).
+        #expect(e.jobs.succeeded == fleet.dataFileCount + fleet.corrections.count + 1)
+        #expect(fleet.kinds.filter { $0 == .empty }.count == 1)
     }
 }

@@ -31,6 +31,8 @@ public struct FaultProfile: Sendable, Codable, Equatable {
     public var duplicateFile: Bool
     /// Whether one file fails whole and is quarantined (R-IN-3).
     public var badFile: Bool
+    /// Whether one file holds a header and no rows (it succeeds with zero rows, R-IN-4).
+    public var emptyFile: Bool
     /// Whether file formats vary (BOM, CRLF, header spellings, column order, extra columns, quoting,
     /// blank lines, timestamp and number spellings, unit case). All variants are valid input.
     public var formatVariety: Bool
@@ -39,7 +41,7 @@ public struct FaultProfile: Sendable, Codable, Equatable {
         missingValue: Double, missingSlot: Double, negative: Double, spike: Double, malformed: Double,
         invalidField: Double, duplicateRow: Double, zero: Double, longMissingRun: Double, shortMissingRun: Double,
         offlineRun: Double, reversedSeries: Double, correctionsPerFile: Double, duplicateFile: Bool, badFile: Bool,
-        formatVariety: Bool
+        formatVariety: Bool, emptyFile: Bool = false
     ) {
         self.missingValue = missingValue
         self.missingSlot = missingSlot
@@ -57,6 +59,7 @@ public struct FaultProfile: Sendable, Codable, Equatable {
         self.duplicateFile = duplicateFile
         self.badFile = badFile
         self.formatVariety = formatVariety
+        self.emptyFile = emptyFile
     }
 
     /// A few faults of every kind, at rates a utility's head-end export plausibly shows.
@@ -64,7 +67,7 @@ public struct FaultProfile: Sendable, Codable, Equatable {
         missingValue: 0.004, missingSlot: 0.003, negative: 0.0008, spike: 0.0008, malformed: 0.0005,
         invalidField: 0.0008, duplicateRow: 0.001, zero: 0.001, longMissingRun: 0.01, shortMissingRun: 0.02,
         offlineRun: 0.01, reversedSeries: 0.03, correctionsPerFile: 0.25, duplicateFile: true, badFile: true,
-        formatVariety: true)
+        formatVariety: true, emptyFile: true)
 
     /// No faults at all: every slot is one valid `kW` row, one plain format, no corrections.
     public static let clean = FaultProfile(

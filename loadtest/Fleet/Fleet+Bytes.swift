@@ -13,6 +13,11 @@ extension Fleet {
             return badFile(reason)
         case .duplicate(let of):
             return fileBytes(of)
+        case .empty:
+            // The extra column names the fleet, so fleets of other shapes or seeds do not share its
+            // SHA-256 (a cluster that already has it would call it `duplicate`, R-J-2).
+            let tag = "export_s\(spec.seed)_m\(spec.meters)_h\(spec.hours)_i\(spec.intervalMinutes)"
+            return Array("MeterID,Timestamp,ReadingValue,Unit,\(tag)\r\n".utf8)
         }
     }
 

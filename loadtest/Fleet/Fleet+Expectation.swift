@@ -28,6 +28,8 @@ extension Fleet {
         case .duplicate(let of):
             result.duplicateOf = of
             return result
+        case .empty:
+            return result
         case .data(let d):
             source = .data(d)
             meters = Array(self.meters(ofGroup: d % groups))
@@ -196,7 +198,7 @@ extension Fleet {
         for r in Reason.allCases where rejects[r.rawValue] > 0 { e.rejects[r.name] = rejects[r.rawValue] }
         for (i, kind) in kinds.enumerated() {
             switch kind {
-            case .data, .correction: e.jobs.succeeded += 1
+            case .data, .correction, .empty: e.jobs.succeeded += 1
             case .bad(let reason):
                 e.jobs.quarantined += 1
                 e.quarantineReasons[i] = reason

@@ -5,7 +5,8 @@
 /// of whole slots; data file `d = window × groups + group` holds every slot of its window for the
 /// meters of its group, and data files land window by window (time moves forward, as from a
 /// head-end system). Corrections re-send a sub-window of some meters of an earlier data file with new
-/// values and land a little after it; one bad file lands in the middle; one byte-identical copy of a
+/// values and land a little after it; one bad file lands in the middle, one header-only file after
+/// the first data file; one byte-identical copy of a
 /// data file lands last, after every other job has ended (`landsAfterAllOthersEnd`).
 public struct Fleet: Sendable {
     public let spec: FleetSpec
@@ -20,6 +21,8 @@ public struct Fleet: Sendable {
         case bad(reason: String)
         /// A byte-identical copy of the file that landed at `landing` (R-J-2).
         case duplicate(ofLanding: Int)
+        /// A header and no rows: succeeds with zero rows (R-IN-4).
+        case empty
     }
 
     /// One correction: a sub-window of one data file, for a fraction of its meters.
@@ -90,6 +93,7 @@ public struct Fleet: Sendable {
                 kinds.append(.correction(index: c))
             }
             if spec.faults.badFile && d == badAfter { kinds.append(.bad(reason: badReason)) }
+            if spec.faults.emptyFile && d == 0 { kinds.append(.empty) }
         }
         if spec.faults.duplicateFile {
             kinds.append(.duplicate(ofLanding: dataLanding[rng.below(dataFiles)]))
@@ -172,6 +176,7 @@ public struct Fleet: Sendable {
         case .data(let d): what = "data-w\(d / groups)-g\(d % groups)"
         case .correction(let c): what = "correction-\(c)-of-\(dataLanding[corrections[c].dataFile])"
         case .bad: what = "bad"
+        case .empty: what = "empty"
         case .duplicate(let of): what = "duplicate-of-\(of)"
         }
         return "fleet-s\(spec.seed)-\(ordinal)-\(what).csv"
