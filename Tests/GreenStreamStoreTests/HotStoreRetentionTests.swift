@@ -16,7 +16,8 @@ import Testing
         // 2026-01-06 12:00 with 3 days: 2026-01-03 12:00 → first kept day 2026-01-03.
         let first = HotStoreRetention.firstKeptDay(retentionDays: 3, now: Self.jan1 + 5 * Self.daySeconds + 43_200)
         #expect(HotStoreRetention.dayString(first) == "2026-01-03")
-        #expect(HotStoreRetention.dayString(HotStoreRetention.firstKeptDay(retentionDays: 1, now: Self.jan1)) == "2025-12-31")
+        let oneDay = HotStoreRetention.firstKeptDay(retentionDays: 1, now: Self.jan1)
+        #expect(HotStoreRetention.dayString(oneDay) == "2025-12-31")
         for text in ["1970-01-01", "2024-02-29", "2026-03-28", "1969-12-31", "9999-12-31"] {
             #expect(HotStoreRetention.dayNumber(text).map(HotStoreRetention.dayString) == text)
         }
@@ -97,5 +98,10 @@ import Testing
                     HotCommitStats(inserted: 192, replaced: 0, keptNewer: 0, transactionRuns: 1, beyondRetention: 192)))
         #expect(try db.int("SELECT count(*) FROM readings WHERE ts >= '2026-01-14+00'") == 192)
         #expect(try HotStoreTests.rollupMismatches(db, zone: "UTC") == 0)
+        // Commits made no partition before the window; one made by hand goes with the store's own window.
+        #expect(try hot.partitionDays().first?.day == "2026-01-14")
+        try hot.ensurePartitions(fromDay: "2026-01-10", throughDay: "2026-01-10")
+        #expect(try hot.dropExpiredPartitions() == ["2026-01-10"])
+        #expect(try db.hot.dropExpiredPartitions() == [])  // keeps everything
     }
 }
