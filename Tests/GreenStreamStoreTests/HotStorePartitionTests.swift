@@ -226,4 +226,36 @@ import Testing
         }
         #expect(rows == 96)
     }
+
+    @Test(
+        "R-F-3 the peak hours of one grid day (gsctl peak) equal grid_peak_hours for that day, across DST and +05:30",
+        arguments: ["Asia/Kolkata", "Europe/Berlin"])
+    func peakHoursOfADayMatchTheView(zone: String) throws {
+        let db = try TestDatabase()
+        try db.hot.setGridTimeZone(zone)
+        let job = try db.makeRunningJob("dst-weekend.csv")
+        // 2026-03-27 … 2026-03-30 UTC (Europe's spring-forward night is 2026-03-29), 3 meters.
+        let start: Int64 = Self.jan1 + 85 * Self.day
+        let batch = makeBatch(meters: 1...3, slots: 0..<(4 * Self.slotsPerDay), startMicros: start) { meter, slot in
+            Double((slot * 37 + Int(meter) * 11) % 97) / 7
+        }
+        _ = try db.hot.commit(HotCommitParams(lease: job.lease, readings: batch))
+        for day in ["2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30", "2026-03-31"] {
+            let viaView = try db.pool.withConnection { c in
+                try c.query(
+                    """
+                    SELECT gs_to_unix_micros(hour_start) AS h, meters, load_kw FROM grid_peak_hours
+                    WHERE day = $1::date AND peak_rank <= 5 ORDER BY peak_rank, hour_start
+                    """, [.text(day)]
+                ).allRows.map {
+                    PeakHourRow(
+                        hourStartMicros: try $0.int("h"), meters: Int(try $0.int("meters")),
+                        loadKW: try $0.double("load_kw"))
+                }
+            }
+            let peak = try db.jobs.peakHours(day: day, top: 5)
+            #expect(peak.day == day)
+            #expect(!viaView.isEmpty && peak.hours == viaView, "\(day)")
+        }
+    }
 }
