@@ -104,4 +104,23 @@ import Testing
         #expect(try hot.dropExpiredPartitions() == ["2026-01-10"])
         #expect(try db.hot.dropExpiredPartitions() == [])  // keeps everything
     }
+
+    @Test("R-H-2 in a +05:30 grid zone the window keeps whole grid hours: the hour straddling the edge is not loaded")
+    func retentionEdgeKeepsWholeGridHours() throws {
+        let db = try TestDatabase()
+        try db.hot.setGridTimeZone("Asia/Kolkata")
+        let now = Self.jan1 + 20 * Self.daySeconds  // first kept day 2026-01-14 with 7 days
+        let hot = HotStore(pool: db.pool, settings: HotStoreSettings(retentionDays: 7, now: { now }))
+        let job = try db.makeRunningJob("edge.csv")
+        // 2026-01-13 23:00 … 2026-01-14 01:45 UTC. Grid hours start at :30 UTC; 23:30–00:30 starts before
+        // the edge, so 23:00–00:15 (6 slots) stay out and 00:30–01:45 (6 slots) go in, per meter.
+        let batch = makeBatch(meters: 1...2, slots: (13 * 96 - 4)..<(13 * 96 + 8)) { Double($0) + Double($1) / 8 }
+        #expect(
+            try hot.commit(HotCommitParams(lease: job.lease, readings: batch))
+                == .committed(
+                    HotCommitStats(inserted: 12, replaced: 0, keptNewer: 0, transactionRuns: 1, beyondRetention: 12)))
+        #expect(try db.scalar("SELECT min(ts)::text FROM readings") == "2026-01-14 00:30:00+00")
+        #expect(try db.scalar("SELECT to_regclass('meter_hourly_20260113')::text") == nil)
+        #expect(try HotStoreTests.rollupMismatches(db, zone: "Asia/Kolkata") == 0)
+    }
 }
