@@ -102,6 +102,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "gsctl", dependencies: ["GreenStreamCtl"]),
+        // Load test (issue 10): the fleet generator and its expected outcome, pure (no GreenStreamCore).
+        .target(name: "LoadTestFleet", path: "loadtest/Fleet"),
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
         .executableTarget(
             name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet", "GreenStreamTesting"]),
@@ -135,6 +137,8 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
+        // The fleet's own tests; only they may run the real core, to compare it with the expectation.
+        .testTarget(name: "LoadTestFleetTests", dependencies: ["LoadTestFleet", "GreenStreamCore"]),
         .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore", "GreenStreamTesting"]),
         // The CLI tests run the built `greenstream` binary (found beside the test bundle), not link it.
         .testTarget(name: "GreenStreamCLITests", dependencies: ["GreenStreamFiles", "GreenStreamCore", "GreenStreamTesting"]),
