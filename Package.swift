@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Issue 10 (gs-loadtest): latency percentiles.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages)
@@ -100,6 +102,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "gsctl", dependencies: ["GreenStreamCtl"]),
+        // Load test (issue 10): the fleet generator and its expected outcome, pure (no GreenStreamCore).
+        .target(name: "LoadTestFleet", path: "loadtest/Fleet"),
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
         .executableTarget(
             name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet", "GreenStreamTesting"]),
@@ -118,8 +122,23 @@ let package = Package(
             name: "bench-rpc",
             dependencies: ["GreenStreamCore", "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
 
+        // MARK: Load test (issue 10): drive a running cluster with a generated fleet, then verify it
+        .target(
+            name: "LoadTestDriver",
+            dependencies: [
+                "LoadTestFleet", "Postgres", "Parquet", "GreenStreamRPC", "NNG",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "loadtest/Driver"),
+        .executableTarget(
+            name: "gs-loadtest",
+            dependencies: ["LoadTestDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "loadtest/gs-loadtest"),
+
         // MARK: Tests
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
+        // The fleet's own tests; only they may run the real core, to compare it with the expectation.
+        .testTarget(name: "LoadTestFleetTests", dependencies: ["LoadTestFleet", "GreenStreamCore"]),
         .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore", "GreenStreamTesting"]),
         // The CLI tests run the built `greenstream` binary (found beside the test bundle), not link it.
         .testTarget(name: "GreenStreamCLITests", dependencies: ["GreenStreamFiles", "GreenStreamCore", "GreenStreamTesting"]),
@@ -161,5 +180,7 @@ let package = Package(
                 "Postgres", "GreenStreamRPC", "NNG", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // Runs the built `gs-loadtest` (beside the test bundle) against clusters from cluster/local.sh.
+        .testTarget(name: "LoadTestTests", dependencies: ["Postgres", "GreenStreamTesting"]),
     ]
 )
