@@ -6,17 +6,18 @@
 #   (2) the cut worker's late result was refused: the coordinator logged
 #       `result refused: stale attempt` for exactly the (job, attempt) the cut worker was running,
 #       and the job's history (job_attempts) shows that attempt failed `worker_lost` and a later one
-#       succeeded on another worker.
+#       succeeded.
 # Exit 0 only when both hold. The cluster is always torn down (namespaces deleted), data kept in DIR.
 #
 #   cluster/multihost-loadtest.sh [--dir DIR] [--workers N] [--tls] [--heartbeat-timeout S] [--cut-seconds S]
 #                                 [--fallback] [--keep] [-- GS-LOADTEST-OPTIONS…]
 #
 # DIR (default out/multihost-loadtest) is wiped first. --heartbeat-timeout (default 3) becomes the
-# coordinator's GS_HEARTBEAT_TIMEOUT; the link stays cut for --cut-seconds (default 3 × that + 2).
+# coordinator's GS_HEARTBEAT_TIMEOUT; the link stays cut for --cut-seconds (default 2 × that + 1: the
+# rescuer fails a silent attempt within 1.5 × the timeout).
 # gs-loadtest is $GS_BIN_DIR/gs-loadtest (or the release build); it runs with --chaos on the loadgen
 # host against the cluster directory, restarting processes through `multihost.sh up --dir DIR`.
-# Options after `--` replace the default fleet options (--meters 4000 --hours 24 --files 24 --rate 1).
+# Options after `--` replace the default fleet options (--meters 4000 --hours 24 --files 24 --rate 0.5).
 # --fallback (automatic when no gs-loadtest binary exists) lands clean generated CSV files instead and
 # verifies the readings count, every job terminal and succeeded, nothing stuck. --keep leaves the
 # cluster running for inspection (`multihost.sh down --dir DIR` later).
@@ -39,7 +40,7 @@ heartbeat=3
 cut_seconds=""
 fallback=0
 keep=0
-loadtest_options=(--meters 4000 --hours 24 --files 24 --rate 1)
+loadtest_options=(--meters 4000 --hours 24 --files 24 --rate 0.5)
 while [ $# -gt 0 ]; do
     case "$1" in
         --dir) dir=$2; shift 2 ;;
@@ -54,7 +55,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 [[ "$heartbeat" =~ ^[0-9]+$ ]] || die "--heartbeat-timeout wants whole seconds"
-cut_seconds=${cut_seconds:-$((3 * heartbeat + 2))}
+cut_seconds=${cut_seconds:-$((2 * heartbeat + 1))}
 [ "$workers" -ge 2 ] || die "--workers must be at least 2 (another worker must take over the cut one's job)"
 
 if [ -z "${GS_BIN_DIR:-}" ]; then
@@ -109,7 +110,7 @@ sql() { on_loadgen psql -X -q -t -A -v ON_ERROR_STOP=1 "$GS_PG_URL" -c "$1"; }
 
 loadtest_pid=""
 start_gs_loadtest() {
-    local restart="$mh up --dir $dir"
+    local restart="'$mh' up --dir '$dir' >>'$dir/logs/restart.log' 2>&1"
     log "gs-loadtest --chaos ${loadtest_options[*]} (on loadgen)"
     on_loadgen "$GS_BIN_DIR/gs-loadtest" --chaos --cluster-dir "$dir" --restart-command "$restart" \
         --keep-fleet "$work/fleet" "${loadtest_options[@]}" >"$work/gs-loadtest.out" 2>"$work/gs-loadtest.err" &
@@ -199,11 +200,17 @@ cut_try() {
     local worker job attempt
     read -r worker job attempt <<<"$lease"
     "$mh" cut "$worker" --dir "$dir" 2>/dev/null
+    local pid
+    pid=$(cat "$dir/run/$worker.pid")
     log "cut $worker's link: it holds job $job attempt $attempt"
     echo "$worker $job $attempt" >>"$work/cuts.txt"
     sleep "$cut_seconds"
     "$mh" restore "$worker" --dir "$dir" 2>/dev/null
     log "restored $worker's link after ${cut_seconds} s"
+    if [ "$(cat "$dir/run/$worker.pid")" != "$pid" ] || ! running "$pid"; then
+        log "try spoiled: chaos killed $worker (pid $pid) while it was cut"
+        return 1
+    fi
     # The verdict on this try: the coordinator refuses the late result, or the try was spoiled
     # (the result left before the cut, the job was cancelled before it finished, or chaos killed
     # the worker).
@@ -294,7 +301,7 @@ else
     log "job $job history: $(echo "$history" | tr '\n' ' ')(state $state)"
     log "coordinator: $line"
     lost=$(echo "$history" | grep -c "^$attempt:$worker:failed:worker_lost$" || true)
-    later=$(echo "$history" | awk -F: -v a="$attempt" -v w="$worker" '$1 > a && $3 == "succeeded" && $2 != w' | wc -l)
+    later=$(echo "$history" | awk -F: -v a="$attempt" '$1 > a && $3 == "succeeded"' | wc -l)
     if [ "$lost" = 1 ] && [ "$later" -ge 1 ] && [ "$state" = succeeded ]; then
         log "ok (2): $worker's late result for job $job attempt $attempt refused (R-J-4); a later attempt succeeded"
     else

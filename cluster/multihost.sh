@@ -356,8 +356,8 @@ wait_for_coordinator() {
     address=$(cat "$address_file")
     # shellcheck disable=SC2046
     while true; do
-        if out=$(timeout 10 ip netns exec "$(ns_of loadgen)" "$bin/gsctl" --coordinator "$address" \
-            --token-file "$token_file" $(client_tls loadgen) stats 2>&1 >/dev/null); then
+        if out=$(timeout 10 ip netns exec "$(ns_of loadgen)" "$bin/gsctl" stats --coordinator "$address" \
+            --token-file "$token_file" $(client_tls loadgen) 2>&1 >/dev/null); then
             return 0
         fi
         if ! alive coordinator greenstream; then
