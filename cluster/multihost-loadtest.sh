@@ -34,7 +34,7 @@ die() {
 }
 
 dir="$repo/out/multihost-loadtest"
-workers=3
+workers=4
 tls=()
 heartbeat=3
 cut_seconds=""
@@ -234,7 +234,7 @@ cut_try() {
 if [ "$fallback" = 1 ]; then start_fallback; else start_gs_loadtest; fi
 
 refused=""
-for try in 1 2 3 4 5 6; do
+for try in $(seq 1 20); do
     set +e
     refused=$(cut_try)
     rc=$?
