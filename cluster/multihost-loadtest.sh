@@ -112,8 +112,11 @@ loadtest_pid=""
 start_gs_loadtest() {
     local restart="'$mh' up --dir '$dir' >>'$dir/logs/restart.log' 2>&1"
     log "gs-loadtest --chaos ${loadtest_options[*]} (on loadgen)"
-    on_loadgen "$GS_BIN_DIR/gs-loadtest" --chaos --cluster-dir "$dir" --restart-command "$restart" \
-        --keep-fleet "$work/fleet" "${loadtest_options[@]}" >"$work/gs-loadtest.out" 2>"$work/gs-loadtest.err" &
+    # exec all the way down (subshell → multihost.sh exec → ip netns exec → gs-loadtest), so $! is
+    # gs-loadtest itself and the teardown's SIGTERM reaches it (its chaos must not outlive the run).
+    (exec "$mh" exec --dir "$dir" loadgen "$GS_BIN_DIR/gs-loadtest" --chaos --cluster-dir "$dir" \
+        --restart-command "$restart" --keep-fleet "$work/fleet" "${loadtest_options[@]}" \
+        >"$work/gs-loadtest.out" 2>"$work/gs-loadtest.err") &
     loadtest_pid=$!
     background+=("$loadtest_pid")
 }
@@ -157,23 +160,6 @@ EOF
 
 # MARK: the cut
 
-# Lines of every worker log from byte OFFSETS on that say a job was leased: "LOG job_id attempt".
-leases_since() {
-    local name f offset
-    for f in "$logs_dir"/worker-*.log; do
-        name=$(basename "$f")
-        offset=${offsets[$name]:-0}
-        tail -c +"$((offset + 1))" "$f" 2>/dev/null | grep ' job leased' |
-            sed -E 's/.*attempt=([0-9]+).*job_id=([0-9]+).*/\2 \1/' | sed "s|^|${name%.log} |" || true
-    done
-}
-
-declare -A offsets
-mark_logs() {
-    local f
-    for f in "$logs_dir"/worker-*.log; do offsets[$(basename "$f")]=$(stat -c %s "$f"); done
-}
-
 logs_dir="$dir/logs"
 
 # True while PID runs (a child that exited stays a zombie until waited for: not running).
@@ -185,23 +171,54 @@ running() {
     return 0
 }
 
-# One try: wait for a worker to lease a job, cut its link at once, keep it cut, restore, and say
-# whether its late result was refused. Prints "WORKER JOB ATTEMPT" of a good try on stdout.
+# Every line the workers log, as it is written: tail follows the logs (inotify) into a FIFO this
+# shell reads on descriptor 7, so a `job leased` line is seen within milliseconds.
+leases_fifo="$work/leases.fifo"
+mkfifo "$leases_fifo"
+tail -n 0 -q -F "$logs_dir"/worker-*.log >"$leases_fifo" 2>/dev/null &
+background+=($!)
+exec 7<"$leases_fifo"
+
+# The next lease line as "WORKER JOB ATTEMPT"; empty after a second without one.
+next_lease() {
+    local line
+    while true; do
+        IFS= read -r -t 1 line <&7 || return 0
+        [[ "$line" == *" job leased"* ]] && break
+    done
+    local worker job attempt
+    worker=$(grep -o 'worker_id=[^ ]*' <<<"$line" | head -n1)
+    job=$(grep -o 'job_id=[0-9]*' <<<"$line" | head -n1)
+    attempt=$(grep -o ' attempt=[0-9]*' <<<"$line" | head -n1)
+    echo "${worker#worker_id=} ${job#job_id=} ${attempt# attempt=}"
+}
+
+# One try: wait for a worker to lease a job, cut its link at once, keep it cut, restore, and judge
+# whether its late result was refused. Sets `refused` to "WORKER JOB ATTEMPT" on success; returns
+# 1 for a spoiled try, 2 when no job can be cut any more.
+#
+# Jobs of a small fleet can take only tens of milliseconds, less than it takes to see the lease
+# and run `ip`: so the worker is paused (SIGSTOP) the moment its lease is seen, its link cut, and it
+# is let go on (SIGCONT) — it finishes the job with its link down, as a worker behind a failed
+# switch would.
 cut_try() {
-    mark_logs
+    # Leases seen before this try began are stale.
+    while IFS= read -r -t 0.01 _ <&7; do :; done
     local deadline=$((SECONDS + 120)) lease=""
     while [ -z "$lease" ]; do
-        lease=$(leases_since | head -n1)
+        lease=$(next_lease)
         [ -n "$lease" ] && break
         running "$loadtest_pid" || { log "the load ended before a job could be cut"; return 2; }
         [ $SECONDS -lt "$deadline" ] || { log "no job leased within 120 s"; return 2; }
-        sleep 0.05
     done
-    local worker job attempt
+    local worker job attempt pid
     read -r worker job attempt <<<"$lease"
-    "$mh" cut "$worker" --dir "$dir" 2>/dev/null
-    local pid
     pid=$(cat "$dir/run/$worker.pid")
+    kill -STOP "$pid" 2>/dev/null || true
+    "$mh" cut "$worker" --dir "$dir" 2>/dev/null
+    kill -CONT "$pid" 2>/dev/null || true
+    local wlog="$logs_dir/$worker.log" clog="$logs_dir/coordinator.log" offset
+    offset=$(stat -c %s "$wlog")
     log "cut $worker's link: it holds job $job attempt $attempt"
     echo "$worker $job $attempt" >>"$work/cuts.txt"
     sleep "$cut_seconds"
@@ -211,18 +228,22 @@ cut_try() {
         log "try spoiled: chaos killed $worker (pid $pid) while it was cut"
         return 1
     fi
-    # The verdict on this try: the coordinator refuses the late result, or the try was spoiled
-    # (the result left before the cut, the job was cancelled before it finished, or chaos killed
-    # the worker).
-    local wlog="$logs_dir/$worker.log" clog="$logs_dir/coordinator.log" end=$((SECONDS + 60))
+    local end=$((SECONDS + 60)) spoiler
     while [ $SECONDS -lt $end ]; do
         if grep 'result refused: stale attempt' "$clog" | grep "job_id=$job " | grep -q " attempt=$attempt "; then
-            echo "$worker $job $attempt"
+            refused="$worker $job $attempt"
             return 0
         fi
-        if tail -c +"$((${offsets[$worker.log]:-0} + 1))" "$wlog" | grep -E 'result reported|job cancelled by the coordinator|result dropped' |
-            grep "job_id=$job " | grep -q " attempt=$attempt "; then
-            log "try spoiled: $worker's result for job $job attempt $attempt was reported or dropped, not refused"
+        # Its result got out before the cut (only possible if the lease line came late), or a
+        # heartbeat reply cancelled the attempt while it still ran: no late result to refuse.
+        spoiler=$(tail -c +"$((offset + 1))" "$wlog" | grep -E 'result reported|job cancelled by the coordinator|result dropped' |
+            grep "job_id=$job " | grep " attempt=$attempt " | head -n1 || true)
+        if [ -z "$spoiler" ]; then
+            spoiler=$(head -c "$offset" "$wlog" | grep -E 'result reported' | grep "job_id=$job " |
+                grep " attempt=$attempt " | head -n1 || true)
+        fi
+        if [ -n "$spoiler" ]; then
+            log "try spoiled: $worker: ${spoiler##*] }"
             return 1
         fi
         sleep 0.2
@@ -236,7 +257,7 @@ if [ "$fallback" = 1 ]; then start_fallback; else start_gs_loadtest; fi
 refused=""
 for try in $(seq 1 20); do
     set +e
-    refused=$(cut_try)
+    cut_try
     rc=$?
     set -e
     [ $rc -eq 0 ] && break
