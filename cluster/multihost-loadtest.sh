@@ -17,7 +17,7 @@
 # rescuer fails a silent attempt within 1.5 × the timeout).
 # gs-loadtest is $GS_BIN_DIR/gs-loadtest (or the release build); it runs with --chaos on the loadgen
 # host against the cluster directory, restarting processes through `multihost.sh up --dir DIR`.
-# Options after `--` replace the default fleet options (--meters 4000 --hours 24 --files 24 --rate 0.5).
+# Options after `--` replace the default fleet options (--meters 4000 --hours 24 --files 16 --rate 0.3).
 # --fallback (automatic when no gs-loadtest binary exists) lands clean generated CSV files instead and
 # verifies the readings count, every job terminal and succeeded, nothing stuck. --keep leaves the
 # cluster running for inspection (`multihost.sh down --dir DIR` later).
@@ -40,7 +40,7 @@ heartbeat=3
 cut_seconds=""
 fallback=0
 keep=0
-loadtest_options=(--meters 4000 --hours 24 --files 24 --rate 0.5)
+loadtest_options=(--meters 4000 --hours 24 --files 16 --rate 0.3)
 while [ $# -gt 0 ]; do
     case "$1" in
         --dir) dir=$2; shift 2 ;;
@@ -171,50 +171,57 @@ running() {
     return 0
 }
 
-# Every line the workers log, as it is written: tail follows the logs (inotify) into a FIFO this
-# shell reads on descriptor 7, so a `job leased` line is seen within milliseconds.
+# Every line the workers log, as it is written: tail follows the logs into a FIFO this shell reads on
+# descriptor 7, so a `job leased` line is seen within milliseconds.
 leases_fifo="$work/leases.fifo"
 mkfifo "$leases_fifo"
-tail -n 0 -q -F "$logs_dir"/worker-*.log >"$leases_fifo" 2>/dev/null &
+tail -n 0 -q -s 0.01 -F "$logs_dir"/worker-*.log >"$leases_fifo" 2>/dev/null &
 background+=($!)
 exec 7<"$leases_fifo"
 
-# The next lease line as "WORKER JOB ATTEMPT"; empty after a second without one.
-next_lease() {
-    local line
-    while true; do
-        IFS= read -r -t 1 line <&7 || return 0
-        [[ "$line" == *" job leased"* ]] && break
-    done
-    local worker job attempt
-    worker=$(grep -o 'worker_id=[^ ]*' <<<"$line" | head -n1)
-    job=$(grep -o 'job_id=[0-9]*' <<<"$line" | head -n1)
-    attempt=$(grep -o ' attempt=[0-9]*' <<<"$line" | head -n1)
-    echo "${worker#worker_id=} ${job#job_id=} ${attempt# attempt=}"
+# read_line TIMEOUT: the next whole line from descriptor 7 into `line` (status 0), or status 1
+# after TIMEOUT seconds without one. A timed-out read keeps its partial line for the next call.
+partial=""
+read_line() {
+    local part=""
+    if IFS= read -r -t "$1" part <&7; then
+        line="$partial$part"
+        partial=""
+        return 0
+    fi
+    partial="$partial$part"
+    return 1
 }
 
 # One try: wait for a worker to lease a job, cut its link at once, keep it cut, restore, and judge
 # whether its late result was refused. Sets `refused` to "WORKER JOB ATTEMPT" on success; returns
 # 1 for a spoiled try, 2 when no job can be cut any more.
 #
-# Jobs of a small fleet can take only tens of milliseconds, less than it takes to see the lease
-# and run `ip`: so the worker is paused (SIGSTOP) the moment its lease is seen, its link cut, and it
-# is let go on (SIGCONT) — it finishes the job with its link down, as a worker behind a failed
-# switch would.
+# Jobs of a small fleet can take only tens of milliseconds on an idle machine, less than it takes
+# to run `ip`: so the worker is paused (SIGSTOP) the moment its lease is seen — using shell
+# builtins only, no process is started on that path — then its link is cut and it is let go on
+# (SIGCONT): it finishes the job with its link down, as a worker behind a failed switch would.
 cut_try() {
-    # Leases seen before this try began are stale.
-    while IFS= read -r -t 0.01 _ <&7; do :; done
-    local deadline=$((SECONDS + 120)) lease=""
-    while [ -z "$lease" ]; do
-        lease=$(next_lease)
-        [ -n "$lease" ] && break
+    # Leases logged before this try began are stale.
+    while read_line 0.01; do :; done
+    local deadline=$((SECONDS + 120)) worker="" job="" attempt="" pid=""
+    while true; do
+        if read_line 0.5; then
+            if [[ "$line" == *" job leased"* && "$line" =~ worker_id=([^ ]+) ]]; then
+                worker=${BASH_REMATCH[1]}
+                [[ "$line" =~ job_id=([0-9]+) ]] && job=${BASH_REMATCH[1]}
+                [[ "$line" =~ [\ ]attempt=([0-9]+) ]] && attempt=${BASH_REMATCH[1]}
+                if [ -n "$job" ] && [ -n "$attempt" ] && read -r pid <"$dir/run/$worker.pid"; then
+                    kill -STOP "$pid" 2>/dev/null || true
+                    break
+                fi
+                worker="" job="" attempt="" pid=""
+            fi
+            continue
+        fi
         running "$loadtest_pid" || { log "the load ended before a job could be cut"; return 2; }
         [ $SECONDS -lt "$deadline" ] || { log "no job leased within 120 s"; return 2; }
     done
-    local worker job attempt pid
-    read -r worker job attempt <<<"$lease"
-    pid=$(cat "$dir/run/$worker.pid")
-    kill -STOP "$pid" 2>/dev/null || true
     "$mh" cut "$worker" --dir "$dir" 2>/dev/null
     kill -CONT "$pid" 2>/dev/null || true
     local wlog="$logs_dir/$worker.log" clog="$logs_dir/coordinator.log" offset
