@@ -165,31 +165,41 @@ logs_dir="$dir/logs"
 # True while PID runs (a child that exited stays a zombie until waited for: not running).
 running() {
     local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
     stat=${stat##*) }
     case "${stat%% *}" in Z | X | x) return 1 ;; esac
     return 0
 }
 
-# Every line the workers log, as it is written: tail follows the logs into a FIFO this shell reads on
-# descriptor 7, so a `job leased` line is seen within milliseconds.
-leases_fifo="$work/leases.fifo"
-mkfifo "$leases_fifo"
-tail -n 0 -q -s 0.01 -F "$logs_dir"/worker-*.log >"$leases_fifo" 2>/dev/null &
-background+=($!)
-exec 7<"$leases_fifo"
+# The workers' logs, followed by this shell itself: one descriptor per log, read with the `read`
+# builtin (at the end of a file it fails and keeps the partial line; what is appended later is read
+# on the next call), polled every 10 ms. No process is started on the way from a `job leased` line
+# to the worker's pause, so a loaded machine delays the reaction by milliseconds, not seconds.
+declare -A log_fd log_partial
+for f in "$logs_dir"/worker-*.log; do
+    name=$(basename "$f" .log)
+    exec {fd}<"$f"
+    log_fd[$name]=$fd
+    log_partial[$name]=""
+done
+nap_fifo="$work/nap.fifo"
+mkfifo "$nap_fifo"
+exec 9<>"$nap_fifo"
+# nap: sleeps 10 ms without starting a process (a read that times out on a FIFO nobody writes).
+nap() { read -r -t 0.01 -u 9 _ || true; }
 
-# read_line TIMEOUT: the next whole line from descriptor 7 into `line` (status 0), or status 1
-# after TIMEOUT seconds without one. A timed-out read keeps its partial line for the next call.
-partial=""
-read_line() {
-    local part=""
-    if IFS= read -r -t "$1" part <&7; then
-        line="$partial$part"
-        partial=""
-        return 0
-    fi
-    partial="$partial$part"
+# poll_line: the next whole new line of any worker log into `line` (status 0), else status 1.
+poll_line() {
+    local name part
+    for name in "${!log_fd[@]}"; do
+        part=""
+        if IFS= read -r -u "${log_fd[$name]}" part; then
+            line="${log_partial[$name]}$part"
+            log_partial[$name]=""
+            return 0
+        fi
+        log_partial[$name]+="$part"
+    done
     return 1
 }
 
@@ -198,27 +208,36 @@ read_line() {
 # 1 for a spoiled try, 2 when no job can be cut any more.
 #
 # Jobs of a small fleet can take only tens of milliseconds on an idle machine, less than it takes
-# to run `ip`: so the worker is paused (SIGSTOP) the moment its lease is seen — using shell
-# builtins only, no process is started on that path — then its link is cut and it is let go on
+# to run `ip`: so the worker is paused (SIGSTOP) the moment its lease is seen — shell builtins
+# only, no process is started on that path — then its link is cut and it is let go on
 # (SIGCONT): it finishes the job with its link down, as a worker behind a failed switch would.
 cut_try() {
     # Leases logged before this try began are stale.
-    while read_line 0.01; do :; done
+    while poll_line; do :; done
     local deadline=$((SECONDS + 120)) worker="" job="" attempt="" pid=""
     while true; do
-        if read_line 0.5; then
+        if poll_line; then
             if [[ "$line" == *" job leased"* && "$line" =~ worker_id=([^ ]+) ]]; then
                 worker=${BASH_REMATCH[1]}
                 [[ "$line" =~ job_id=([0-9]+) ]] && job=${BASH_REMATCH[1]}
                 [[ "$line" =~ [\ ]attempt=([0-9]+) ]] && attempt=${BASH_REMATCH[1]}
                 if [ -n "$job" ] && [ -n "$attempt" ] && read -r pid <"$dir/run/$worker.pid"; then
                     kill -STOP "$pid" 2>/dev/null || true
-                    break
+                    # A lease line that reached us late (a loaded machine) may belong to a job whose
+                    # result is already in: cutting now would prove nothing, wait for the next lease.
+                    if grep ' result reported' "$logs_dir/$worker.log" | grep "job_id=$job " |
+                        grep -q " attempt=$attempt "; then
+                        kill -CONT "$pid" 2>/dev/null || true
+                        log "lease of job $job attempt $attempt by $worker seen after its result: not cut"
+                    else
+                        break
+                    fi
                 fi
                 worker="" job="" attempt="" pid=""
             fi
             continue
         fi
+        nap
         running "$loadtest_pid" || { log "the load ended before a job could be cut"; return 2; }
         [ $SECONDS -lt "$deadline" ] || { log "no job leased within 120 s"; return 2; }
     done
