@@ -281,7 +281,7 @@ cut_try() {
 if [ "$fallback" = 1 ]; then start_fallback; else start_gs_loadtest; fi
 
 refused=""
-for try in $(seq 1 20); do
+for _ in $(seq 1 20); do
     set +e
     cut_try
     rc=$?
