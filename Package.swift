@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Issue 10 (gs-loadtest): latency percentiles.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages)
@@ -121,6 +123,19 @@ let package = Package(
             name: "bench-rpc",
             dependencies: ["GreenStreamCore", "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
 
+        // MARK: Load test (issue 10): drive a running cluster with a generated fleet, then verify it
+        .target(
+            name: "LoadTestDriver",
+            dependencies: [
+                "LoadTestFleet", "Postgres", "Parquet", "GreenStreamRPC", "NNG",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "loadtest/Driver"),
+        .executableTarget(
+            name: "gs-loadtest",
+            dependencies: ["LoadTestDriver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "loadtest/gs-loadtest"),
+
         // MARK: Tests
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
         // The fleet's own tests; only they may run the real core, to compare it with the expectation.
@@ -166,5 +181,7 @@ let package = Package(
                 "Postgres", "GreenStreamRPC", "NNG", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // Runs the built `gs-loadtest` (beside the test bundle) against clusters from cluster/local.sh.
+        .testTarget(name: "LoadTestTests", dependencies: ["Postgres", "GreenStreamTesting"]),
     ]
 )

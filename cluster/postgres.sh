@@ -8,7 +8,10 @@
 #
 # It owns its data directory (GS_PG_DIR, default /tmp/greenstream-pg-<uid>), listens
 # on 127.0.0.1 on a free port (GS_PG_PORT to pin one) and on a Unix socket inside
-# the data directory. As root it runs the server as the `postgres` user (creating
+# the data directory. GS_PG_LISTEN=ADDRESS listens on that address instead (the URL then
+# names it; cluster/multihost.sh uses its host's address), and GS_PG_ALLOW=CIDR lets clients
+# from that network in without a password (trust, like the local ones: a throwaway server on
+# private links only). Both are read when the data directory is made. As root it runs the server as the `postgres` user (creating
 # that user if needed), because PostgreSQL refuses to run as root. It installs the
 # Debian server packages when no PostgreSQL server binaries are found.
 # Durability settings are relaxed (fsync=off) unless GS_PG_DURABLE=1: this is a
@@ -59,16 +62,21 @@ start() {
     rm -rf "$dir"
     mkdir -p "$dir"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+    local listen=${GS_PG_LISTEN:-127.0.0.1}
+    [[ "$listen" =~ ^[0-9a-zA-Z.-]+$ ]] || { echo "postgres.sh: GS_PG_LISTEN wants one IPv4 address or host name, got '$listen'" >&2; exit 2; }
     local port=${GS_PG_PORT:-$(free_port)}
     local fsync=off
     [ "${GS_PG_DURABLE:-0}" = 1 ] && fsync=on
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
-    local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=$fsync -c synchronous_commit=$fsync -c full_page_writes=$fsync -c max_connections=200 -c shared_buffers=256MB"
+    if [ -n "${GS_PG_ALLOW:-}" ]; then
+        echo "host all all ${GS_PG_ALLOW} trust" >>"$dir/data/pg_hba.conf"
+    fi
+    local options="-p $port -k $dir -c listen_addresses=$listen -c fsync=$fsync -c synchronous_commit=$fsync -c full_page_writes=$fsync -c max_connections=200 -c shared_buffers=256MB"
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" \
         start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     as_owner "$bindir/createdb" -h "$dir" -p "$port" -U postgres "$db"
-    local url="postgresql://postgres@127.0.0.1:$port/$db"
+    local url="postgresql://postgres@$listen:$port/$db"
     echo "$url" >"$dir/url"
     echo "$bindir" >"$dir/bindir"
     echo "$options" >"$dir/options"

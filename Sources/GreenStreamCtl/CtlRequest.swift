@@ -25,14 +25,23 @@ public struct CtlSettings: Sendable, Equatable {
     public var timeout: Duration
     /// CA for `tls+tcp://` (`--tls-ca` / `GS_TLS_CA`).
     public var tlsCAFile: String?
+    /// Client certificate and its key for a coordinator that requires mutual TLS
+    /// (`--tls-cert` / `GS_TLS_CERT`, `--tls-key` / `GS_TLS_KEY`).
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
 
     public static let defaultTimeout: Duration = .seconds(5)
 
-    public init(coordinator: String, token: String, timeout: Duration = defaultTimeout, tlsCAFile: String? = nil) {
+    public init(
+        coordinator: String, token: String, timeout: Duration = defaultTimeout, tlsCAFile: String? = nil,
+        tlsCertificateFile: String? = nil, tlsKeyFile: String? = nil
+    ) {
         self.coordinator = coordinator
         self.token = token
         self.timeout = timeout
         self.tlsCAFile = tlsCAFile
+        self.tlsCertificateFile = tlsCertificateFile
+        self.tlsKeyFile = tlsKeyFile
     }
 
     /// Client options: resend off (a call is retried by the operator, not behind their back),
@@ -42,7 +51,9 @@ public struct CtlSettings: Sendable, Equatable {
             reconnectMinimum: .milliseconds(50), reconnectMaximum: .milliseconds(500), resendInterval: nil,
             timeout: timeout)
         if coordinator.hasPrefix("tls+") {
-            transport.tls = TLSConfiguration(caFile: tlsCAFile, peerVerification: .required)
+            transport.tls = TLSConfiguration(
+                certificateFile: tlsCertificateFile, privateKeyFile: tlsKeyFile, caFile: tlsCAFile,
+                peerVerification: .required)
         }
         return RPCClientOptions(transport: transport)
     }

@@ -18,6 +18,10 @@ public struct WorkerConfiguration: Sendable {
     public var concurrency: Int
     /// PEM file of the CA that signs the coordinator's certificate (`tls+tcp://`).
     public var tlsCAFile: String?
+    /// This worker's client certificate and key (PEM), for a coordinator that requires mutual TLS;
+    /// the key defaults to the certificate's file (one PEM holding both).
+    public var tlsCertificateFile: String?
+    public var tlsKeyFile: String?
     /// Longest long-poll wait asked for (capped by the coordinator).
     public var leaseWait: Duration
     /// After SIGTERM, how long in-flight jobs may run before they are handed back (`worker_shutdown`).
@@ -44,6 +48,8 @@ public struct WorkerConfiguration: Sendable {
     ///   - workerID: this worker's name; `nil` = `<hostname>-<pid>`.
     ///   - concurrency: jobs at once (default 1).
     ///   - tlsCAFile: CA for `tls+tcp://` (default none).
+    ///   - tlsCertificateFile: client certificate for mutual TLS (default none).
+    ///   - tlsKeyFile: its private key (default: `tlsCertificateFile`).
     ///   - leaseWait: long-poll wait (default 5 s).
     ///   - drainTimeout: shutdown bound for in-flight jobs (default 30 s).
     ///   - finalGrace: bound on sending results after that (default 10 s).
@@ -51,6 +57,7 @@ public struct WorkerConfiguration: Sendable {
     ///   - backoff: retry delays (default 100 ms doubling to 5 s).
     public init(
         coordinator: String, token: String, workerID: String? = nil, concurrency: Int = 1, tlsCAFile: String? = nil,
+        tlsCertificateFile: String? = nil, tlsKeyFile: String? = nil,
         leaseWait: Duration = defaultLeaseWait, drainTimeout: Duration = defaultDrainTimeout,
         finalGrace: Duration = defaultFinalGrace, callTimeout: Duration = .seconds(30),
         backoff: WorkerSession.Backoff = .init(), softwareVersion: String = softwareVersionDefault
@@ -60,6 +67,8 @@ public struct WorkerConfiguration: Sendable {
         self.workerID = workerID ?? Self.defaultWorkerID()
         self.concurrency = concurrency
         self.tlsCAFile = tlsCAFile
+        self.tlsCertificateFile = tlsCertificateFile
+        self.tlsKeyFile = tlsKeyFile
         self.leaseWait = leaseWait
         self.drainTimeout = drainTimeout
         self.finalGrace = finalGrace
@@ -85,6 +94,7 @@ public struct WorkerConfiguration: Sendable {
         if coordinator.hasPrefix("tls+") && tlsCAFile == nil {
             throw .init("a tls+tcp:// coordinator needs --tls-ca (the CA that signs its certificate)")
         }
+        if tlsKeyFile != nil && tlsCertificateFile == nil { throw .init("--tls-key needs --tls-cert") }
         guard drainTimeout >= .zero, finalGrace >= .zero else { throw .init("shutdown bounds must not be negative") }
     }
 
@@ -93,7 +103,9 @@ public struct WorkerConfiguration: Sendable {
         var transport = RequestClientOptions(
             reconnectMinimum: backoff.minimum, reconnectMaximum: backoff.maximum, timeout: callTimeout)
         if coordinator.hasPrefix("tls+") {
-            transport.tls = TLSConfiguration(caFile: tlsCAFile, peerVerification: .required)
+            transport.tls = TLSConfiguration(
+                certificateFile: tlsCertificateFile, privateKeyFile: tlsKeyFile, caFile: tlsCAFile,
+                peerVerification: .required)
         }
         return RPCClientOptions(transport: transport)
     }

@@ -36,6 +36,12 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "PEM file of the CA that signs the coordinator's certificate, for tls+tcp:// (GS_TLS_CA).")
     var tlsCA: String?
 
+    @Option(help: "PEM client certificate, for a coordinator that requires mutual TLS (GS_TLS_CERT).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert (GS_TLS_KEY; default: the --tls-cert file).")
+    var tlsKey: String?
+
     @Option(
         help: "Seconds jobs may still run after SIGTERM before they are handed back (GS_WORKER_DRAIN_TIMEOUT; default 30)."
     )
@@ -67,7 +73,10 @@ struct WorkerCommand: AsyncParsableCommand {
         let config = WorkerConfiguration(
             coordinator: endpoint, token: secret,
             workerID: workerID ?? env["GS_WORKER_ID"].flatMap { $0.isEmpty ? nil : $0 },
-            concurrency: jobs, tlsCAFile: tlsCA ?? env["GS_TLS_CA"], drainTimeout: .milliseconds(Int64(drain * 1000)))
+            concurrency: jobs, tlsCAFile: tlsCA ?? env["GS_TLS_CA"],
+            tlsCertificateFile: tlsCert ?? env["GS_TLS_CERT"].flatMap { $0.isEmpty ? nil : $0 },
+            tlsKeyFile: tlsKey ?? env["GS_TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 },
+            drainTimeout: .milliseconds(Int64(drain * 1000)))
         do { try config.validate() } catch { throw ValidationError(error.description) }
 
         var logger = Logger(label: "greenstream.worker") { StreamLogHandler.standardError(label: $0) }

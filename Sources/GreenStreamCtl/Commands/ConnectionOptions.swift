@@ -20,6 +20,12 @@ public struct ConnectionOptions: ParsableArguments {
     @Option(help: "PEM file of the CA that signs the coordinator's certificate, for tls+tcp:// (GS_TLS_CA).")
     public var tlsCA: String?
 
+    @Option(help: "PEM client certificate, for a coordinator that requires mutual TLS (GS_TLS_CERT).")
+    public var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert (GS_TLS_KEY; default: the --tls-cert file).")
+    public var tlsKey: String?
+
     public init() {}
 
     /// The settings these options and `environment` give.
@@ -48,8 +54,14 @@ public struct ConnectionOptions: ParsableArguments {
         if endpoint.hasPrefix("tls+") && ca == nil {
             throw CtlUsageError("a tls+tcp:// coordinator needs --tls-ca or GS_TLS_CA")
         }
+        let cert = tlsCert ?? environment["GS_TLS_CERT"].flatMap { $0.isEmpty ? nil : $0 }
+        let key = tlsKey ?? environment["GS_TLS_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if key != nil && cert == nil {
+            throw CtlUsageError("--tls-key needs --tls-cert (or GS_TLS_CERT)")
+        }
         return CtlSettings(
-            coordinator: endpoint, token: secret, timeout: .milliseconds(Int64(seconds * 1000)), tlsCAFile: ca)
+            coordinator: endpoint, token: secret, timeout: .milliseconds(Int64(seconds * 1000)), tlsCAFile: ca,
+            tlsCertificateFile: cert, tlsKeyFile: key)
     }
 }
 
