@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Dashboard (issue 11, M2): the coordinator's HTTP page and JSON API.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages)
@@ -87,6 +89,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: Dashboard (issue 11): the coordinator's live page and /api/* over Hummingbird; reads rollups only
+        .target(
+            name: "GreenStreamDashboard",
+            dependencies: [
+                "GreenStreamCore", "GreenStreamStore", "Postgres", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // MARK: Test and bench support (never linked into shipped executables)
         .target(name: "GreenStreamTesting", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
@@ -95,6 +105,7 @@ let package = Package(
             name: "greenstream",
             dependencies: [
                 "GreenStreamCore", "GreenStreamFiles", "GreenStreamCoordinator", "GreenStreamWorker", "NNG",
+                "GreenStreamDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -154,6 +165,9 @@ let package = Package(
                 "GreenStreamRPC", "NNG", "GreenStreamCore", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["GreenStreamDashboard", "GreenStreamStore", "Postgres", "GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(
             name: "GreenStreamCoordinatorTests",
             dependencies: [
