@@ -56,10 +56,13 @@ extension DashboardPage {
           function drawGrid(s) {
             var svg = $("grid-chart");
             clear(svg);
-            var W = 960, H = 340, L = 58, R = 10, T = 26, B = 30;
+            // Drawn in the element's own pixels, so text is never stretched on a phone or a wall.
+            var W = svg.clientWidth || 960, H = svg.clientHeight || 340, L = 58, R = 10, T = 26, B = 46;
+            svg.setAttribute("viewBox", "0 0 " + W + " " + H);
             var g = s.grid, fmt = hourFormatter(g.zone);
             var slots = Math.max(1, Math.round((g.end_micros - g.start_micros) / 3600e6));
             var slotW = (W - L - R) / slots;
+            var windowStart = -1, windowEnd = -1;
             var max = niceMax(Math.max.apply(null, [0].concat(g.hours.map(function (h) { return h.load_kw; }))));
             function y(v) { return T + (H - T - B) * (1 - v / max); }
             var byStart = {};
@@ -70,9 +73,11 @@ extension DashboardPage {
               var hod = parseInt(label.slice(0, 2), 10);
               if (inWindow(hod, s.peak.window_start_hour, s.peak.window_end_hour)) {
                 svg.appendChild(el("rect", { "class": "window", x: L + i * slotW, y: T, width: slotW, height: H - T - B }));
+                if (windowStart < 0) windowStart = i;
+                windowEnd = i + 1;
               }
-              if (slots <= 25 && (i % (W < 700 ? 3 : 2) === 0 || slots <= 12)) {
-                svg.appendChild(el("text", { x: L + i * slotW + slotW / 2, y: H - 10, "text-anchor": "middle" }, label.slice(0, 2)));
+              if (i % (W < 500 ? 4 : W < 800 ? 3 : W < 1100 ? 2 : 1) === 0) {
+                svg.appendChild(el("text", { x: L + i * slotW + slotW / 2, y: H - B + 18, "text-anchor": "middle" }, label.slice(0, 2)));
               }
             }
             for (var t = 0; t <= 4; t++) {
@@ -81,6 +86,12 @@ extension DashboardPage {
               svg.appendChild(el("text", { x: L - 8, y: yy + 4, "text-anchor": "end" }, nf0.format(v)));
             }
             svg.appendChild(el("text", { x: 4, y: 14 }, "kW"));
+            if (windowStart >= 0) {
+              svg.appendChild(el("line", { "class": "window-edge", x1: L + windowStart * slotW + 2, x2: L + windowEnd * slotW - 2,
+                y1: H - 12, y2: H - 12 }));
+              svg.appendChild(el("text", { "class": "window-label", x: L + (windowStart + windowEnd) / 2 * slotW, y: H - 16,
+                "text-anchor": "middle" }, "tariff peak"));
+            }
             g.hours.forEach(function (h) {
               var i = Math.round((h.hour_start_micros - g.start_micros) / 3600e6);
               var cls = "bar" + (h.peak_rank <= 3 ? " rank" + h.peak_rank : "");
@@ -102,7 +113,8 @@ extension DashboardPage {
           function drawThroughput(s) {
             var svg = $("throughput-chart");
             clear(svg);
-            var W = 480, H = 150, T = 8, B = 4;
+            var W = svg.clientWidth || 480, H = svg.clientHeight || 150, T = 8, B = 4;
+            svg.setAttribute("viewBox", "0 0 " + W + " " + H);
             var tp = s.throughput, n = tp.buckets.length || 1, w = W / n;
             var rates = tp.buckets.map(function (b) { return b.readings / tp.bucket_seconds; });
             var max = niceMax(Math.max.apply(null, [0].concat(rates)));
@@ -125,8 +137,8 @@ extension DashboardPage {
             setNum("peak-load", top ? top.load_kw : 0, top ? nf1.format(top.load_kw) : "—");
             setNum("peak-hour", top ? top.hour_of_day : "", top ? clock(top.hour_start_micros, zone) : "—");
             var e = s.totals.energy_kwh;
-            setNum("day-energy", e, e >= 100000 ? nf1.format(e / 1000) : nf1.format(e));
-            $("day-energy-unit").textContent = e >= 100000 ? "MWh" : "kWh";
+            setNum("day-energy", e, e >= 10000 ? nf1.format(e / 1000) : nf1.format(e));
+            $("day-energy-unit").textContent = e >= 10000 ? "MWh" : "kWh";
             setNum("day-hours", s.totals.hours, String(s.totals.hours));
             setNum("max-meters", s.totals.max_meters, nf0.format(s.totals.max_meters));
             setNum("readings-per-second", s.throughput.readings_per_second, nf0.format(s.throughput.readings_per_second));

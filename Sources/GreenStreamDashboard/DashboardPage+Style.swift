@@ -4,7 +4,7 @@ extension DashboardPage {
     static let css = #"""
         :root {
           --bg: #0a0f1c; --card: #111a2d; --line: #23314d; --text: #e8eefc; --muted: #8a9bbd;
-          --load: #35c98e; --top: #ffb020; --window: rgba(255, 176, 32, 0.10); --bad: #ff5d6c;
+          --load: #35c98e; --top: #ffb020; --window: rgba(255, 176, 32, 0.13); --bad: #ff5d6c;
           --run: #4da3ff; --pend: #9aa8c7; --retry: #c084fc; --dup: #6b7a99;
           --big: clamp(1.9rem, 3.6vw, 4.2rem);
         }
@@ -55,6 +55,7 @@ extension DashboardPage {
         svg .window { fill: var(--window); }
         svg .window-edge { stroke: rgba(255, 176, 32, .5); stroke-dasharray: 4 4; }
         svg .peak-label { fill: var(--top); font-weight: 700; font-size: 13px; }
+        svg .window-label { fill: rgba(255, 176, 32, .8); font-size: 11px; letter-spacing: .05em; text-transform: uppercase; }
         svg .tp { fill: var(--run); }
         svg .empty { fill: var(--muted); font-size: 16px; }
         .axis-note { display: flex; justify-content: space-between; color: var(--muted); font-size: .8rem; }

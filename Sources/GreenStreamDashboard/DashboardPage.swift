@@ -9,7 +9,8 @@ import Foundation
 enum DashboardPage {
     /// The page; `pollSeconds` tells the script how often to ask for new numbers.
     static func html(pollSeconds: Double) -> String {
-        let poll = String(format: "%.3f", max(0.2, pollSeconds))
+        let seconds = max(0.2, pollSeconds)
+        let poll = seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
         return #"""
             <!doctype html>
             <html lang="en">
