@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes docs/dashboard.png from a real run: a local cluster with the dashboard on lands the demo
 # fleet (samples/fleet) and a generated day of 5,000 meters (scripts/gen-dashboard-fleet.py) for
-# 2024-06-01, a file every ~0.7 s so the throughput chart has a history, waits until every job has
-# ended, and has headless Chromium screenshot /?day=2024-06-01. The cluster is stopped afterwards.
+# 2024-06-01, one file every GS_SHOT_PACE seconds (default 4: about four minutes in all, so the
+# 10-minute throughput chart has a history), waits until every job has ended, and has headless
+# Chromium screenshot /?day=2024-06-01. The cluster is stopped afterwards.
 #
 #   GS_BIN_DIR=.build/debug scripts/dashboard-screenshot.sh [OUT.png]   # default docs/dashboard.png
 #
@@ -27,7 +28,7 @@ land() { # write beside the zone, rename in (R-J-1)
 files=(samples/fleet/*.csv "$fleet"/*.csv)
 for f in "${files[@]}"; do
     land "$f"
-    sleep 0.7
+    sleep "${GS_SHOT_PACE:-4}"
 done
 deadline=$((SECONDS + 600))
 until [ "$(psql "$GS_PG_URL" -Atc "SELECT count(*) = ${#files[@]} AND bool_and(finished_at IS NOT NULL) FROM jobs")" = t ]; do

@@ -5,10 +5,7 @@ import Testing
 
 /// Issue 11 item 3: the JSON API under /api/ carries the database's numbers (the page draws the
 /// same snapshot), answers bad input with 400, and offers nothing that writes.
-@Suite(.serialized)
-struct DashboardAPITests {
-    static let day = "2024-06-01"
-
+extension DashboardClusterTests {
     @Test("issue 11: /api/* equals SQL over the views and the job table")
     func apiEqualsSQL() throws {
         try withDashboardCluster { cluster in

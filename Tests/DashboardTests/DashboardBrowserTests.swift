@@ -3,13 +3,17 @@ import GreenStreamTesting
 import Postgres
 import Testing
 
-/// Issue 11 item 4: the page in a real browser (Debian's chromium, headless) against a real
-/// cluster, its numbers checked against the database. Serialized with the other cluster suites'
-/// spirit: one cluster at a time on a 2-core machine.
+/// The tests that run real processes (clusters, coordinators, chromium): one suite, serialized,
+/// so a 2-core machine runs one cluster at a time and no deadline turns into a race.
 @Suite(.serialized)
-struct DashboardBrowserTests {
+struct DashboardClusterTests {
+    /// The day of samples/fleet.
     static let day = "2024-06-01"
+}
 
+/// Issue 11 item 4: the page in a real browser (Debian's chromium, headless) against a real
+/// cluster, its numbers checked against the database.
+extension DashboardClusterTests {
     @Test("issue 11: the page draws zeros before data, then the database's numbers once files land")
     func pageShowsWhatTheDatabaseHolds() throws {
         try withDashboardCluster { cluster in

@@ -11,6 +11,8 @@ final class QueryDatabase: @unchecked Sendable {
 
     let baseURL: String
     let schema: String
+    /// The server URL with this schema on the search_path.
+    let url: String
     let pool: ConnectionPool
     let queries: DashboardQueries
 
@@ -20,7 +22,7 @@ final class QueryDatabase: @unchecked Sendable {
         schema = "gs_dash_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let admin = try PostgresConnection.connect(url: base)
         try admin.execute(unsafeSQL: "CREATE SCHEMA \(schema)")
-        let url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
+        url = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
         pool = ConnectionPool(url: url, maxConnections: 2, reconnectSeconds: 5)
         try pool.withConnection { _ = try Migrator().migrate($0) }
         queries = DashboardQueries(pool: pool)
