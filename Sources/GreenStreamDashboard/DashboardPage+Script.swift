@@ -57,7 +57,10 @@ extension DashboardPage {
             var svg = $("grid-chart");
             clear(svg);
             // Drawn in the element's own pixels, so text is never stretched on a phone or a wall.
-            var W = svg.clientWidth || 960, H = svg.clientHeight || 340, L = 58, R = 10, T = 26, B = 46;
+            // Margins in root ems, so axis labels fit when a wall screen scales the type up.
+            var em = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+            var W = svg.clientWidth || 960, H = svg.clientHeight || 340;
+            var L = Math.round(3.7 * em), R = 10, T = Math.round(1.6 * em), B = Math.round(2.9 * em);
             svg.setAttribute("viewBox", "0 0 " + W + " " + H);
             var g = s.grid, fmt = hourFormatter(g.zone);
             var slots = Math.max(1, Math.round((g.end_micros - g.start_micros) / 3600e6));
@@ -77,19 +80,19 @@ extension DashboardPage {
                 windowEnd = i + 1;
               }
               if (i % (W < 500 ? 4 : W < 800 ? 3 : W < 1100 ? 2 : 1) === 0) {
-                svg.appendChild(el("text", { x: L + i * slotW + slotW / 2, y: H - B + 18, "text-anchor": "middle" }, label.slice(0, 2)));
+                svg.appendChild(el("text", { x: L + i * slotW + slotW / 2, y: H - B + 1.15 * em, "text-anchor": "middle" }, label.slice(0, 2)));
               }
             }
             for (var t = 0; t <= 4; t++) {
               var v = max * t / 4, yy = y(v);
               svg.appendChild(el("line", { "class": "grid", x1: L, x2: W - R, y1: yy, y2: yy }));
-              svg.appendChild(el("text", { x: L - 8, y: yy + 4, "text-anchor": "end" }, nf0.format(v)));
+              svg.appendChild(el("text", { x: L - 8, y: yy + 0.3 * em, "text-anchor": "end" }, nf0.format(v)));
             }
-            svg.appendChild(el("text", { x: 4, y: 14 }, "kW"));
+            svg.appendChild(el("text", { x: 4, y: 0.9 * em }, "kW"));
             if (windowStart >= 0) {
               svg.appendChild(el("line", { "class": "window-edge", x1: L + windowStart * slotW + 2, x2: L + windowEnd * slotW - 2,
-                y1: H - 12, y2: H - 12 }));
-              svg.appendChild(el("text", { "class": "window-label", x: L + (windowStart + windowEnd) / 2 * slotW, y: H - 16,
+                y1: H - 0.3 * em, y2: H - 0.3 * em }));
+              svg.appendChild(el("text", { "class": "window-label", x: L + (windowStart + windowEnd) / 2 * slotW, y: H - 0.55 * em,
                 "text-anchor": "middle" }, "tariff peak"));
             }
             g.hours.forEach(function (h) {

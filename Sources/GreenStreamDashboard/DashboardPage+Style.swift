@@ -12,6 +12,7 @@ extension DashboardPage {
         html, body { margin: 0; background: var(--bg); color: var(--text);
           font: 16px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
         @media (min-width: 1800px) { html, body { font-size: 20px; } }
+        @media (min-width: 2400px) { html, body { font-size: 26px; } }
         a { color: var(--run); }
         .muted { color: var(--muted); font-weight: 400; }
         header.top { display: flex; flex-wrap: wrap; align-items: center; gap: .6rem 1.5rem;
@@ -47,17 +48,17 @@ extension DashboardPage {
         svg { width: 100%; display: block; }
         #grid-chart { height: clamp(220px, 34vh, 520px); }
         #throughput-chart { height: clamp(110px, 16vh, 260px); }
-        svg text { fill: var(--muted); font-size: 12px; font-family: inherit; }
+        svg text { fill: var(--muted); font-size: .75rem; font-family: inherit; }
         svg .grid { stroke: var(--line); stroke-width: 1; }
         svg .bar { fill: var(--load); }
         svg .bar.rank1, svg .bar.rank2, svg .bar.rank3 { fill: var(--top); }
         svg .bar.rank2, svg .bar.rank3 { opacity: .75; }
         svg .window { fill: var(--window); }
         svg .window-edge { stroke: rgba(255, 176, 32, .5); stroke-dasharray: 4 4; }
-        svg .peak-label { fill: var(--top); font-weight: 700; font-size: 13px; }
-        svg .window-label { fill: rgba(255, 176, 32, .8); font-size: 11px; letter-spacing: .05em; text-transform: uppercase; }
+        svg .peak-label { fill: var(--top); font-weight: 700; font-size: .85rem; }
+        svg .window-label { fill: rgba(255, 176, 32, .8); font-size: .7rem; letter-spacing: .05em; text-transform: uppercase; }
         svg .tp { fill: var(--run); }
-        svg .empty { fill: var(--muted); font-size: 16px; }
+        svg .empty { fill: var(--muted); font-size: 1rem; }
         .axis-note { display: flex; justify-content: space-between; color: var(--muted); font-size: .8rem; }
         .peaks { list-style: none; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: .7rem 0 0; padding: 0; }
         .peaks li { font-variant-numeric: tabular-nums; }
@@ -81,6 +82,9 @@ extension DashboardPage {
         @media (max-width: 600px) {
           header.top, main { padding-left: .7rem; padding-right: .7rem; }
           .states { grid-template-columns: repeat(2, 1fr); }
+          .kpis { grid-template-columns: 1fr 1fr; gap: .6rem; }
+          .kpi { padding: .7rem .8rem; }
+          .kpi .value { font-size: 1.7rem; }
           table.list th:nth-child(5), table.list td:nth-child(5) { display: none; }
         }
 

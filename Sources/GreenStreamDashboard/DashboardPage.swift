@@ -3,7 +3,8 @@ import Foundation
 // The page, its stylesheet and its script, compiled into the binary: the dashboard needs nothing
 // from the internet (no CDN, no npm). The script polls /api/snapshot and draws the charts as SVG;
 // every number it writes also goes into a data-value attribute, which the browser test reads.
-// The stylesheet and script live in DashboardPage+Style.swift and DashboardPage+Script.swift.
+// The stylesheet and script live in DashboardPage+Style.swift and DashboardPage+Script.swift. These
+// three are web assets in Swift strings: they keep web formatting, lines may pass 120 columns.
 
 /// The dashboard's static assets.
 enum DashboardPage {

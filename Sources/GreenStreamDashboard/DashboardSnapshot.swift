@@ -74,7 +74,9 @@ extension DashboardSnapshot {
     ) {
         let window = configuration.peakWindow
         let inWindow = grid.hours.filter { window.contains(hour: UInt8(clamping: $0.hourOfDay)) }
-        let ranked = grid.hours.sorted { $0.peakRank < $1.peakRank || ($0.peakRank == $1.peakRank && $0.hourStartMicros < $1.hourStartMicros) }
+        let ranked = grid.hours.sorted {
+            $0.peakRank < $1.peakRank || ($0.peakRank == $1.peakRank && $0.hourStartMicros < $1.hourStartMicros)
+        }
         let buckets = throughput.buckets
         let lastComplete = buckets.count >= 2 ? buckets[buckets.count - 2].readings : 0
         var byState: [String: Int64] = [:]
@@ -84,7 +86,8 @@ extension DashboardSnapshot {
             peak: Peak(
                 day: grid.day, windowStartHour: window.start, windowEndHour: window.end,
                 hours: Array(ranked.prefix(3)),
-                windowMeanLoadKW: inWindow.isEmpty ? nil : inWindow.reduce(0) { $0 + $1.loadKW } / Double(inWindow.count)),
+                windowMeanLoadKW: inWindow.isEmpty
+                    ? nil : inWindow.reduce(0) { $0 + $1.loadKW } / Double(inWindow.count)),
             totals: Totals(
                 energyKwh: grid.hours.reduce(0) { $0 + $1.loadKW }, hours: grid.hours.count,
                 maxMeters: grid.hours.map(\.meters).max() ?? 0, peakLoadKW: ranked.first?.loadKW ?? 0),

@@ -95,7 +95,8 @@ public struct DashboardQueries: Sendable {
             // constant hour_start range (index range scan; partition pruning at plan time).
             let b = try c.query(Self.dayBoundsSQL, [day.map(PostgresValue.text) ?? .null]).row(0)
             let zone = try b.string("zone")
-            let rows = try c.query(Self.gridHoursSQL, [.text(try b.string("lo")), .text(try b.string("hi")), .text(zone)])
+            let rows = try c.query(
+                Self.gridHoursSQL, [.text(try b.string("lo")), .text(try b.string("hi")), .text(zone)])
             let hours = try rows.allRows.map {
                 DashboardGridHour(
                     hourStartMicros: try $0.int("hour_start"), hourOfDay: Int(try $0.int("hour_of_day")),

@@ -3,7 +3,7 @@ import GreenStreamTesting
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `greenstream coordinator --http-listen` as a real process: serves once started, stops with the
@@ -53,7 +53,8 @@ final class CoordinatorRun: @unchecked Sendable {
 
     init() throws {
         db = try QueryDatabase()
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("gs-dash-coord-\(UUID().uuidString.prefix(8))")
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gs-dash-coord-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         schemaURL = db.url
     }
@@ -91,7 +92,10 @@ final class CoordinatorRun: @unchecked Sendable {
         let script = "\"$0\" \"$@\" & echo $! > '\(pidFile)'; wait $!"
         DispatchQueue.global().async {
             finished.set(
-                Result { try ChildProcess.run("bash", ["-c", script, binary] + arguments, environment: ["GS_HTTP_LISTEN": ""]) })
+                Result {
+                    try ChildProcess.run(
+                        "bash", ["-c", script, binary] + arguments, environment: ["GS_HTTP_LISTEN": ""])
+                })
         }
         return finished
     }

@@ -52,7 +52,8 @@ extension DashboardClusterTests {
                 ORDER BY peak_rank, hour_start LIMIT 3
                 """, [.text(Self.day)]
             ).map { try $0.int("h") }
-            #expect((peak["hours"] as! [[String: Any]]).map { ($0["hour_start_micros"] as! NSNumber).int64Value } == top)
+            #expect(
+                (peak["hours"] as! [[String: Any]]).map { ($0["hour_start_micros"] as! NSNumber).int64Value } == top)
             #expect(peak["window_start_hour"] as? Int == 17)
             #expect(peak["window_end_hour"] as? Int == 21)
 
@@ -117,7 +118,8 @@ extension DashboardClusterTests {
             for attribute in ["src=\"", "href=\""] {
                 var rest = page.text[...]
                 while let r = rest.range(of: attribute) {
-                    #expect(rest[r.upperBound...].hasPrefix("/"), "external reference: \(rest[r.upperBound...].prefix(60))")
+                    #expect(
+                        rest[r.upperBound...].hasPrefix("/"), "external reference: \(rest[r.upperBound...].prefix(60))")
                     rest = rest[r.upperBound...]
                 }
             }

@@ -32,7 +32,9 @@ extension DashboardClusterTests {
             // Everything committed is visible from here on; a snapshot started later shows all of it.
             let seen = try cluster.query("SELECT gs_to_unix_micros(clock_timestamp()) AS t")[0].int("t")
             var page = before
-            try Wait.until("the page shows a snapshot started after every job ended", timeout: 60, detail: { "\(page)" }) {
+            try Wait.until(
+                "the page shows a snapshot started after every job ended", timeout: 60, detail: { "\(page)" }
+            ) {
                 page = try Chromium.dumpDOM(url, budgetMS: 3000)
                 return page.generatedAtMicros > seen
             }

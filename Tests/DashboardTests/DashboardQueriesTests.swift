@@ -77,7 +77,8 @@ struct DashboardQueriesTests {
         try db.finishedJob("a.csv", state: "succeeded", storedRows: 1000, finishedAgo: "30 seconds")
         try db.finishedJob("b.csv", state: "succeeded", storedRows: 500, finishedAgo: "2 minutes")
         try db.finishedJob("old.csv", state: "succeeded", storedRows: 7, finishedAgo: "2 hours")
-        try db.finishedJob("bad.csv", state: "quarantined", storedRows: nil, finishedAgo: "10 seconds", error: "too_large")
+        try db.finishedJob(
+            "bad.csv", state: "quarantined", storedRows: nil, finishedAgo: "10 seconds", error: "too_large")
         let t = try db.queries.throughput(windowSeconds: 600, bucketSeconds: 10)
         #expect(t.buckets.count == 60)
         #expect(t.readings == 1500)

@@ -44,7 +44,8 @@ struct PageDOM: CustomStringConvertible {
     /// The opening tag of the element with `id`.
     func tag(id: String) -> Substring? {
         guard let at = html.range(of: "id=\"\(id)\"") else { return nil }
-        guard let open = html[..<at.lowerBound].lastIndex(of: "<"), let close = html[at.upperBound...].firstIndex(of: ">")
+        guard let open = html[..<at.lowerBound].lastIndex(of: "<"),
+            let close = html[at.upperBound...].firstIndex(of: ">")
         else { return nil }
         return html[open...close]
     }

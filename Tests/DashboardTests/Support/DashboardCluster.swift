@@ -36,7 +36,8 @@ final class DashboardCluster {
             }
         }
         guard !dataDir.isEmpty, !pgURL.isEmpty, dashboardURL.hasPrefix("http://") else {
-            throw ChildProcessError("local.sh up printed no GS_DATA_DIR/GS_PG_URL/GS_DASHBOARD_URL: \(result.stdoutText)")
+            throw ChildProcessError(
+                "local.sh up printed no GS_DATA_DIR/GS_PG_URL/GS_DASHBOARD_URL: \(result.stdoutText)")
         }
     }
 
@@ -87,7 +88,8 @@ final class DashboardCluster {
     /// Lands every file of the bundled demo fleet (samples/fleet, day 2024-06-01) in name order.
     func landSampleFleet() throws -> [String] {
         let folder = Self.repoRoot.appendingPathComponent("samples/fleet")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".csv") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".csv") }
+            .sorted()
         for name in names { try land(name, Array(try Data(contentsOf: folder.appendingPathComponent(name)))) }
         return names
     }
@@ -100,7 +102,9 @@ final class DashboardCluster {
 
     /// Waits until `count` jobs exist and all have ended (by SQL).
     func waitForTerminalJobs(_ count: Int, timeout: Double = 180) throws {
-        try Wait.until("\(count) jobs, all ended", timeout: timeout, detail: { self.log("coordinator").suffix(1500).description }) {
+        try Wait.until(
+            "\(count) jobs, all ended", timeout: timeout, detail: { self.log("coordinator").suffix(1500).description }
+        ) {
             let row = try query("SELECT count(*) AS n, count(finished_at) AS done FROM jobs")[0]
             return try row.int("n") == count && row.int("done") == count
         }
@@ -108,7 +112,9 @@ final class DashboardCluster {
 }
 
 /// Runs `body` on a fresh cluster with the dashboard on, and stops it afterwards.
-func withDashboardCluster<T>(workers: Int = 2, name: String = #function, _ body: (DashboardCluster) throws -> T) throws -> T {
+func withDashboardCluster<T>(workers: Int = 2, name: String = #function, _ body: (DashboardCluster) throws -> T) throws
+    -> T
+{
     let cluster = try DashboardCluster(workers: workers, name: name)
     do {
         let value = try body(cluster)

@@ -2,7 +2,7 @@ import Foundation
 import GreenStreamTesting
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A blocking HTTP request for the API tests (URLSession; the dashboard is plain HTTP on loopback).

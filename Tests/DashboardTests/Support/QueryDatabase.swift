@@ -46,7 +46,8 @@ final class QueryDatabase: @unchecked Sendable {
         try pool.withConnection { c in
             try c.query("SET enable_seqscan = off")
             defer { _ = try? c.query("RESET enable_seqscan") }
-            return try c.query("EXPLAIN " + query, params).allRows.map { try $0.string("QUERY PLAN") }.joined(separator: "\n")
+            return try c.query("EXPLAIN " + query, params).allRows.map { try $0.string("QUERY PLAN") }.joined(
+                separator: "\n")
         }
     }
 
@@ -65,7 +66,10 @@ final class QueryDatabase: @unchecked Sendable {
             """
             INSERT INTO jobs (state, file_name, sha256, size_bytes, stored_rows, finished_at, last_error, attempt)
             VALUES ($1::job_state, $2, sha256(convert_to($2, 'UTF8')), 1, $3, now() - $4::interval, $5, 1)
-            """, [.text(state), .text(name), storedRows.map(PostgresValue.int) ?? .null, .text(finishedAgo),
-                  error.map(PostgresValue.text) ?? .null])
+            """,
+            [
+                .text(state), .text(name), storedRows.map(PostgresValue.int) ?? .null, .text(finishedAgo),
+                error.map(PostgresValue.text) ?? .null,
+            ])
     }
 }
