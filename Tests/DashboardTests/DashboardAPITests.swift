@@ -133,3 +133,19 @@ extension DashboardClusterTests {
         }
     }
 }
+
+extension DashboardClusterTests {
+    @Test("issue 11: after a kill -9, local.sh up brings the dashboard back at the address DIR remembers")
+    func dashboardComesBackAtTheSameAddress() throws {
+        try withDashboardCluster(workers: 1) { cluster in
+            let url = cluster.dashboardURL
+            #expect(try HTTP.request(url + "api/jobs").status == 200)
+            try cluster.kill9("coordinator")
+            #expect((try? HTTP.request(url + "api/jobs")) == nil, "the dashboard died with its coordinator")
+            let again = try cluster.up()
+            #expect(again.stdoutText.contains("export GS_DASHBOARD_URL=\(url)"))
+            #expect(again.stderrText.contains("dashboard at \(url)"))
+            #expect(try HTTP.request(url + "api/jobs").status == 200)
+        }
+    }
+}

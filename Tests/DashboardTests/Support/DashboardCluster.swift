@@ -65,6 +65,29 @@ final class DashboardCluster {
             environment: ["GS_BIN_DIR": binDir, "GS_HTTP_LISTEN": "auto"])
     }
 
+    /// `local.sh up` again: starts whatever is missing, prints the export lines.
+    func up() throws -> ChildProcessResult {
+        let result = try localSH(["up", "--workers", "1"])
+        guard result.status == 0 else {
+            throw ChildProcessError("local.sh up failed (\(result.status)): \(result.stderrText)")
+        }
+        return result
+    }
+
+    /// SIGKILL to `run/<name>.pid`, then waits until the process is gone (a zombie counts as gone).
+    func kill9(_ name: String) throws {
+        let text = try String(contentsOf: dir.appendingPathComponent("run/\(name).pid"), encoding: .utf8)
+        guard let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, SIGKILL) == 0 else {
+            throw ChildProcessError("kill -9 \(name) failed")
+        }
+        try Wait.until("\(name) gone after SIGKILL", timeout: 10) {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.range(of: ")", options: .backwards)
+            else { return true }
+            return stat[close.upperBound...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+        }
+    }
+
     /// `local.sh down`; the DIR is removed unless kept (a failed test keeps it for its logs).
     func down(keep: Bool = false) {
         _ = try? localSH(["down"])
