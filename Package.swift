@@ -9,6 +9,7 @@
 //   store:       Postgres (libpq wrapper), GreenStreamStore (migrations, JobStore, HotStore)
 //   rpc:         NNG (transport wrapper), GreenStreamRPC (proto contract ↔ Swift model, client/server)
 //   cluster:     GreenStreamCoordinator (landing, dispatch, commit sequence, zones, admin calls)
+//   dashboard:   GreenStreamDashboard (the coordinator's live page and /api/*, Hummingbird; reads rollups)
 //   executables: greenstream, bench-* (thin)
 import PackageDescription
 
@@ -165,6 +166,8 @@ let package = Package(
                 "GreenStreamRPC", "NNG", "GreenStreamCore", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The page in headless chromium against clusters from cluster/local.sh (built binaries beside the
+        // bundle), the API against SQL, the queries on a private schema of GS_PG_URL.
         .testTarget(
             name: "DashboardTests",
             dependencies: ["GreenStreamDashboard", "GreenStreamStore", "Postgres", "GreenStreamCore", "GreenStreamTesting"]),

@@ -11,6 +11,7 @@ extension DashboardClusterTests {
         try withDashboardCluster { cluster in
             let names = try cluster.landSampleFleet()
             try cluster.waitForTerminalJobs(names.count)
+            try cluster.waitForWorkers(2)
             let seen = try cluster.query("SELECT gs_to_unix_micros(clock_timestamp()) AS t")[0].int("t")
             let api = cluster.dashboardURL + "api/"
             var snapshot: [String: Any] = [:]

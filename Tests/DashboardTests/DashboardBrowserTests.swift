@@ -29,6 +29,7 @@ extension DashboardClusterTests {
 
             let names = try cluster.landSampleFleet()
             try cluster.waitForTerminalJobs(names.count)
+            try cluster.waitForWorkers(2)
             // Everything committed is visible from here on; a snapshot started later shows all of it.
             let seen = try cluster.query("SELECT gs_to_unix_micros(clock_timestamp()) AS t")[0].int("t")
             var page = before

@@ -123,6 +123,13 @@ final class DashboardCluster {
         return try c.query(sql, params).allRows
     }
 
+    /// Waits until the `workers` table knows `count` workers (each row appears with its first heartbeat).
+    func waitForWorkers(_ count: Int, timeout: Double = 60) throws {
+        try Wait.until("\(count) workers heard from", timeout: timeout) {
+            try query("SELECT count(*)::bigint AS n FROM workers")[0].int("n") == count
+        }
+    }
+
     /// Waits until `count` jobs exist and all have ended (by SQL).
     func waitForTerminalJobs(_ count: Int, timeout: Double = 180) throws {
         try Wait.until(
