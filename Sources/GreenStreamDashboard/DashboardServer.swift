@@ -3,6 +3,7 @@ import GreenStreamStore
 import Hummingbird
 import Logging
 import Postgres
+import ServiceLifecycle
 
 /// The coordinator's live dashboard over HTTP (issue 11): the page `/` with its own stylesheet and
 /// script (nothing from the internet), and a read-only JSON API under `/api/` carrying the page's
@@ -40,7 +41,8 @@ public struct DashboardServer: Sendable {
         return "http://\(host):\(configuration.port)/"
     }
 
-    /// Serves until the calling task is cancelled; logs `dashboard ready` with url=… once listening.
+    /// Serves until the calling task is cancelled, then shuts down gracefully; logs `dashboard ready`
+    /// with url=… once listening.
     /// - Throws: when the address cannot be bound.
     public func run() async throws {
         let router = makeRouter()
@@ -52,7 +54,16 @@ public struct DashboardServer: Sendable {
                 address: .hostname(configuration.host, port: configuration.port), serverName: "greenstream-dashboard"),
             onServerRunning: { _ in logger.info("dashboard ready", metadata: ["url": "\(url)"]) },
             logger: logger)
-        try await app.run()
+        // Cancelling the caller becomes a graceful shutdown: the listener closes and open keep-alive
+        // connections (a page polling) finish, instead of being cancelled mid-read and logged as
+        // errors. So the group runs in a task of its own, which the caller's cancellation does not reach.
+        let group = ServiceGroup(services: [app], logger: logger)
+        let serving = Task { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await serving.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
     }
 
     /// The routes. Unknown paths answer 404; methods other than GET (and HEAD) 405 or 404.
