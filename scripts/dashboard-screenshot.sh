@@ -31,7 +31,8 @@ for f in "${files[@]}"; do
     sleep "${GS_SHOT_PACE:-4}"
 done
 deadline=$((SECONDS + 600))
-until [ "$(psql "$GS_PG_URL" -Atc "SELECT count(*) = ${#files[@]} AND bool_and(finished_at IS NOT NULL) FROM jobs")" = t ]; do
+ended="SELECT count(*) = ${#files[@]} AND bool_and(finished_at IS NOT NULL) FROM jobs"
+until [ "$(psql "$GS_PG_URL" -Atc "$ended")" = t ]; do
     [ $SECONDS -lt $deadline ] || { echo "dashboard-screenshot: jobs did not end in 600 s" >&2; exit 1; }
     sleep 0.5
 done
