@@ -51,8 +51,26 @@ final class QueryDatabase: @unchecked Sendable {
         }
     }
 
+    /// Creates the UTC day partitions of readings and meter_hourly for `from`…`through` (YYYY-MM-DD)
+    /// when the store is partitioned by day (issue 12: `gs_ensure_day_partition`, migration 006);
+    /// nothing on a store without it. PL/pgSQL resolves the call only when it runs, so this text
+    /// works on both. The days are test constants, never input.
+    func ensureDays(from: String, through: String) throws {
+        try sql(
+            """
+            DO $$ BEGIN
+                IF to_regprocedure('gs_ensure_day_partition(date)') IS NOT NULL THEN
+                    PERFORM gs_ensure_day_partition(d::date)
+                    FROM generate_series('\(from)'::date, '\(through)'::date, interval '1 day') d;
+                END IF;
+            END $$
+            """)
+    }
+
     /// One meter-hour of rollup (kw_sum over `readings` readings) at `hour` (timestamptz text).
     func rollup(meter: Int64, hour: String, kwSum: Double, readings: Int = 4) throws {
+        let day = try sql("SELECT to_char(($1::timestamptz AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS d", [.text(hour)])
+        try ensureDays(from: try day[0].string("d"), through: try day[0].string("d"))
         try sql(
             "INSERT INTO meter_hourly (meter_id, hour_start, kw_sum, readings) VALUES ($1, $2::timestamptz, $3, $4)",
             [.int(meter), .text(hour), .double(kwSum), .int(Int64(readings))])
