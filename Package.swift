@@ -9,6 +9,7 @@
 //   store:       Postgres (libpq wrapper), GreenStreamStore (migrations, JobStore, HotStore)
 //   rpc:         NNG (transport wrapper), GreenStreamRPC (proto contract ↔ Swift model, client/server)
 //   cluster:     GreenStreamCoordinator (landing, dispatch, commit sequence, zones, admin calls)
+//   dashboard:   GreenStreamDashboard (the coordinator's live page and /api/*, Hummingbird; reads rollups)
 //   executables: greenstream, bench-* (thin)
 import PackageDescription
 
@@ -25,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Issue 10 (gs-loadtest): latency percentiles.
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Dashboard (issue 11, M2): the coordinator's HTTP page and JSON API.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Already in the graph through hummingbird; named so the dashboard can shut its server down gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages)
@@ -89,6 +94,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: Dashboard (issue 11): the coordinator's live page and /api/* over Hummingbird; reads rollups only
+        .target(
+            name: "GreenStreamDashboard",
+            dependencies: [
+                "GreenStreamCore", "GreenStreamStore", "Postgres", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
         // MARK: Test and bench support (never linked into shipped executables)
         .target(name: "GreenStreamTesting", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
@@ -97,6 +111,7 @@ let package = Package(
             name: "greenstream",
             dependencies: [
                 "GreenStreamCore", "GreenStreamFiles", "GreenStreamCoordinator", "GreenStreamWorker", "NNG",
+                "GreenStreamDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -174,6 +189,11 @@ let package = Package(
                 "GreenStreamRPC", "NNG", "GreenStreamCore", "GreenStreamTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The page in headless chromium against clusters from cluster/local.sh (built binaries beside the
+        // bundle), the API against SQL, the queries on a private schema of GS_PG_URL.
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["GreenStreamDashboard", "GreenStreamStore", "Postgres", "GreenStreamCore", "GreenStreamTesting"]),
         .testTarget(
             name: "GreenStreamCoordinatorTests",
             dependencies: [

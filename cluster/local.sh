@@ -17,11 +17,16 @@
 #   run/<name>.pid            postgres, coordinator, worker-1 … worker-N
 #   token                     the cluster token, random, made once (mode 600)
 #   coordinator.address       tcp://127.0.0.1:PORT, picked once, so `up` after a kill reuses it
+#   dashboard.address         HOST:PORT of the coordinator's dashboard, when one was asked for
 #
 # Binaries: $GS_BIN_DIR/greenstream and $GS_BIN_DIR/gsctl when GS_BIN_DIR is set, otherwise
 # `swift build -c release` builds them first. Other GS_* variables in the environment
 # (GS_RETRIES, GS_HEARTBEAT_TIMEOUT, GS_LOG_LEVEL, GS_MAX_FILE_BYTES, GS_WORKER_CONCURRENCY,
 # GS_PG_DURABLE at the database's first start, …) reach the daemons unchanged.
+# GS_HTTP_LISTEN=HOST:PORT turns on the coordinator's live dashboard (--http-listen);
+# GS_HTTP_LISTEN=auto picks a free port on 127.0.0.1. DIR remembers it (dashboard.address), so a
+# later `up` without the variable (after a kill) serves it at the same place; GS_HTTP_LISTEN=off
+# forgets it. `up` then also waits for the dashboard, prints its URL and GS_DASHBOARD_URL.
 # GS_UP_TIMEOUT (seconds, default 60) bounds the wait for the coordinator; GS_DOWN_TIMEOUT
 # (seconds, default 30) how long `down` waits after SIGTERM before SIGKILL.
 #
@@ -74,6 +79,7 @@ logs="$dir/logs"
 run="$dir/run"
 token_file="$dir/token"
 address_file="$dir/coordinator.address"
+dashboard_file="$dir/dashboard.address"
 export GS_PG_DIR="$dir/pg"
 # This cluster's token is DIR/token; one from the caller's environment must not compete with it.
 unset GS_TOKEN
@@ -184,6 +190,62 @@ ensure_address() {
     mv "$address_file.tmp" "$address_file"
 }
 
+# The dashboard's HOST:PORT (see the header); exports GS_HTTP_LISTEN for the coordinator, or
+# unsets it when no dashboard is wanted.
+ensure_dashboard_address() {
+    case "${GS_HTTP_LISTEN:-}" in
+        off)
+            rm -f "$dashboard_file"
+            ;;
+        auto)
+            [ -s "$dashboard_file" ] || echo "127.0.0.1:$(free_port)" >"$dashboard_file"
+            ;;
+        "") ;;
+        *:*)
+            echo "$GS_HTTP_LISTEN" >"$dashboard_file"
+            ;;
+        *) die "GS_HTTP_LISTEN wants HOST:PORT, auto or off, got '$GS_HTTP_LISTEN'" ;;
+    esac
+    if [ -s "$dashboard_file" ]; then
+        export GS_HTTP_LISTEN
+        GS_HTTP_LISTEN=$(cat "$dashboard_file")
+    else
+        unset GS_HTTP_LISTEN
+    fi
+}
+
+# http://HOST:PORT/ of the recorded dashboard address (a wildcard host is shown as loopback).
+dashboard_url() {
+    local listen host port
+    listen=$(cat "$dashboard_file")
+    host=${listen%:*}
+    port=${listen##*:}
+    case "$host" in 0.0.0.0 | "[::]" | "::") host=127.0.0.1 ;; esac
+    echo "http://$host:$port/"
+}
+
+# Waits until the dashboard accepts connections (it starts right after the coordinator's endpoint).
+wait_for_dashboard() {
+    local deadline=$((SECONDS + ${GS_UP_TIMEOUT:-60})) url hostport host port
+    url=$(dashboard_url)
+    hostport=${url#http://}
+    hostport=${hostport%/}
+    host=${hostport%:*}
+    port=${hostport##*:}
+    until (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; do
+        if ! alive coordinator greenstream; then
+            echo "$me: the coordinator exited before its dashboard answered at $url; see $logs/coordinator.log:" >&2
+            tail -n 20 "$logs/coordinator.log" >&2 || true
+            exit 1
+        fi
+        if [ $SECONDS -ge "$deadline" ]; then
+            echo "$me: the dashboard did not answer at $url within ${GS_UP_TIMEOUT:-60} s" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+}
+
 # MARK: postgres
 
 ensure_postgres() {
@@ -241,6 +303,7 @@ up() {
     resolve_binaries
     ensure_token
     ensure_address
+    ensure_dashboard_address
     started=()
     ensure_postgres
     local address
@@ -259,11 +322,14 @@ up() {
         fi
     done
     wait_for_coordinator
+    [ -s "$dashboard_file" ] && wait_for_dashboard
     echo "$me: cluster in $dir up (started: ${started[*]:-nothing, all ran})" >&2
+    [ -s "$dashboard_file" ] && echo "$me: dashboard at $(dashboard_url)" >&2
     printf 'export GS_DATA_DIR=%q\n' "$data"
     printf 'export GS_PG_URL=%q\n' "$pg_url"
     printf 'export GS_COORDINATOR=%q\n' "$address"
     printf 'export GS_TOKEN_FILE=%q\n' "$token_file"
+    if [ -s "$dashboard_file" ]; then printf 'export GS_DASHBOARD_URL=%q\n' "$(dashboard_url)"; fi
 }
 
 # SIGTERM to every live process of NAMES, wait for all of them up to the deadline, then
@@ -327,6 +393,7 @@ status() {
         fi
     done
     [ -s "$address_file" ] && echo "coordinator at $(cat "$address_file"), data in $data, logs in $logs"
+    [ -s "$dashboard_file" ] && echo "dashboard at $(dashboard_url)"
     return $all
 }
 

@@ -11,6 +11,9 @@
 # with DuckDB) and how to query the SQL tables. The cluster keeps running; the last lines say
 # how to stop it. samples/fleet/04-broken-export.csv fails permanently on purpose
 # (missing_column:unit); the other files carry rows that are rejected or interpolated.
+# The coordinator serves its live dashboard at http://127.0.0.1:8080/ (GS_HTTP_LISTEN=HOST:PORT
+# for another address, GS_HTTP_LISTEN=auto for any free port); the script prints the URL before
+# the files land, so a browser opened then watches them arrive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -21,7 +24,10 @@ if [ -d "$dir" ]; then
     cluster/local.sh down --dir "$dir" >/dev/null 2>&1 || true
     rm -rf "$dir"
 fi
+export GS_HTTP_LISTEN=${GS_HTTP_LISTEN:-127.0.0.1:8080}
 eval "$(cluster/local.sh up --workers 2 --dir "$dir")"
+echo
+echo "== the live dashboard: $GS_DASHBOARD_URL   (open it now: it updates as the files land)"
 bin=${GS_BIN_DIR:-$(swift build -c release --show-bin-path)}
 gsctl() { "$bin/gsctl" "$@"; }
 python=.venv/bin/python
@@ -88,4 +94,5 @@ The cluster keeps running. To use it from this shell:
   $bin/gsctl jobs list       # also: workers list, jobs show ID, jobs retry ID, peak, ingest FILE…
   psql "\$GS_PG_URL" -c 'SELECT count(*) FROM readings'
 Logs: $dir/logs/. Stop it (the data stays): cluster/local.sh down --dir $dir
+The live dashboard: $GS_DASHBOARD_URL?day=2024-06-01 (the samples' day; without ?day= it shows today)
 EOT

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing GreenStream needs on a fresh Debian 12 machine:
 # the four C libraries' -dev packages, protoc-c, openssl (test certificates),
-# PostgreSQL, and a Python venv (.venv) with pyarrow and DuckDB for the Parquet tests.
+# PostgreSQL, chromium (headless, for the dashboard's browser test), and a Python venv (.venv)
+# with pyarrow and DuckDB for the Parquet tests.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(libnng-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev libsnappy-dev pkg-config openssl postgresql)
+pkgs=(libnng-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev libsnappy-dev pkg-config openssl postgresql chromium)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

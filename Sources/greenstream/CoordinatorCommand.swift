@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import GreenStreamCoordinator
 import GreenStreamCore
+import GreenStreamDashboard
 import GreenStreamRPC
 import Logging
 import NNG
@@ -63,6 +64,10 @@ struct CoordinatorCommand: AsyncParsableCommand {
         help: "Files larger than this fail with too_large (default 268435456) [GS_MAX_FILE_BYTES].")
     var maxFileBytes: Int?
     @Option(
+        name: .customLong("http-listen"),
+        help: "Serve the live dashboard (/) and its JSON API (/api/*) on HOST:PORT; off unless given [GS_HTTP_LISTEN].")
+    var httpListen: String?
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error, critical (default info) [GS_LOG_LEVEL].")
     var logLevel: String?
@@ -119,6 +124,18 @@ struct CoordinatorCommand: AsyncParsableCommand {
             settings: settings)
     }
 
+    /// The dashboard's settings when `--http-listen` (or GS_HTTP_LISTEN) is given, else nil.
+    func makeDashboardConfiguration(environment env: [String: String], coordinator: CoordinatorConfiguration) throws
+        -> DashboardConfiguration?
+    {
+        guard let listen = value(httpListen, env["GS_HTTP_LISTEN"]) else { return nil }
+        let (host, port) = try DashboardConfiguration.parseListen(listen)
+        let peak = try PeakWindow(
+            start: Int(coordinator.settings.peakStartHour), end: Int(coordinator.settings.peakEndHour))
+        return DashboardConfiguration(
+            host: host, port: port, peakWindow: peak, heartbeatTimeoutSeconds: coordinator.heartbeatTimeoutSeconds)
+    }
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let levelText = value(logLevel, env["GS_LOG_LEVEL"]) ?? "info"
@@ -132,9 +149,11 @@ struct CoordinatorCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "greenstream.coordinator")
         let configuration: CoordinatorConfiguration
+        let dashboardConfiguration: DashboardConfiguration?
         do {
             configuration = try makeConfiguration(environment: env)
             try configuration.validate()
+            dashboardConfiguration = try makeDashboardConfiguration(environment: env, coordinator: configuration)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -144,9 +163,33 @@ struct CoordinatorCommand: AsyncParsableCommand {
             logger.critical("coordinator cannot start: \(error)")
             throw ExitCode.failure
         }
+        // The dashboard starts once migrations ran (its queries need the schema) and stops first on
+        // SIGTERM. If it cannot serve (address in use), the coordinator stops too: asked for a
+        // dashboard, an operator should not get a cluster that silently lacks one.
+        var dashboardTask: Task<Bool, Never>?
+        if let dashboardConfiguration {
+            let server = DashboardServer(
+                configuration: dashboardConfiguration, postgresURL: configuration.postgresURL,
+                logger: Logger(label: "greenstream.dashboard"))
+            dashboardTask = Task { [signals] in
+                do { try await server.run() } catch {
+                    if Task.isCancelled { return false }
+                    logger.critical("dashboard cannot serve \(server.url): \(error); shutting down")
+                    signals.inject(SIGTERM)
+                    return true
+                }
+                return false
+            }
+        }
         let signal = await signals.next()
         logger.info("signal \(signal): shutting down")
+        var dashboardFailed = false
+        if let dashboardTask {
+            dashboardTask.cancel()
+            dashboardFailed = await dashboardTask.value
+        }
         let clean = await coordinator.shutdown()
+        if dashboardFailed { throw ExitCode.failure }
         // NNG 1.5.2 may hang in close (docs/DECISIONS.md): then leave rather than wait.
         if !clean { Foundation.exit(0) }
     }
@@ -171,6 +214,9 @@ final class SignalWaiter: @unchecked Sendable {
             sources.append(source)
         }
     }
+
+    /// Delivers `number` as if the process had received it (an internal reason to stop).
+    func inject(_ number: Int32) { continuation.yield(number) }
 
     func next() async -> Int32 {
         for await number in stream { return number }
