@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Issue 11 (metrics): the swift-metrics API in libraries, Prometheus + Hummingbird only in GreenStreamObservability.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages)
@@ -44,7 +48,12 @@ let package = Package(
             dependencies: ["GreenStreamCore", "GreenStreamArchive", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: PostgreSQL (hot store, job table)
-        .target(name: "Postgres", dependencies: ["CPQ", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CPQ", .product(name: "Logging", package: "swift-log"),
+                "GreenStreamMetricNames", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         .target(
             name: "GreenStreamStore",
             dependencies: ["GreenStreamCore", "Postgres"],
@@ -59,6 +68,7 @@ let package = Package(
             dependencies: [
                 "GreenStreamCore", "GreenStreamProto", "CProtobufC", "NNG",
                 .product(name: "Logging", package: "swift-log"),
+                "GreenStreamMetricNames", .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
 
@@ -69,6 +79,7 @@ let package = Package(
                 "GreenStreamCore", "GreenStreamArchive", "GreenStreamFiles", "GreenStreamStore", "Postgres",
                 "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "GreenStreamMetricNames", .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
 
         // MARK: Worker (issue 9): session state machine + executor over RPCClient
@@ -77,6 +88,7 @@ let package = Package(
             dependencies: [
                 "GreenStreamCore", "GreenStreamArchive", "GreenStreamFiles", "GreenStreamRPC", "NNG",
                 .product(name: "Logging", package: "swift-log"),
+                "GreenStreamMetricNames", .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
 
         // MARK: gsctl's logic (issue 9): commands, tables and JSON over the admin protocol
@@ -87,6 +99,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // MARK: Observability (issue 11): metric names, Prometheus bootstrap, /metrics server, log handlers
+        // The catalogue of metric names has no dependencies, so every instrumented library names its
+        // metrics from one place while staying backend-agnostic (only swift-metrics' API).
+        .target(name: "GreenStreamMetricNames"),
+        .target(
+            name: "GreenStreamObservability",
+            dependencies: [
+                "GreenStreamMetricNames",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
+
         // MARK: Test and bench support (never linked into shipped executables)
         .target(name: "GreenStreamTesting", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
@@ -95,6 +122,8 @@ let package = Package(
             name: "greenstream",
             dependencies: [
                 "GreenStreamCore", "GreenStreamFiles", "GreenStreamCoordinator", "GreenStreamWorker", "NNG",
+                "GreenStreamObservability", "GreenStreamMetricNames",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -119,6 +148,14 @@ let package = Package(
             dependencies: ["GreenStreamCore", "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),
 
         // MARK: Tests
+        .testTarget(
+            name: "GreenStreamObservabilityTests",
+            dependencies: [
+                "GreenStreamObservability", "GreenStreamMetricNames", "GreenStreamTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
         .testTarget(name: "GreenStreamCoreTests", dependencies: ["GreenStreamCore", "GreenStreamTesting"]),
         // The CLI tests run the built `greenstream` binary (found beside the test bundle), not link it.

@@ -17,11 +17,16 @@
 #   run/<name>.pid            postgres, coordinator, worker-1 … worker-N
 #   token                     the cluster token, random, made once (mode 600)
 #   coordinator.address       tcp://127.0.0.1:PORT, picked once, so `up` after a kill reuses it
+#   metrics.addresses         with GS_METRICS=1: `NAME http://127.0.0.1:PORT/metrics` per process
+#                             (coordinator, worker-1 …), each port picked once and reused by `up`
 #
 # Binaries: $GS_BIN_DIR/greenstream and $GS_BIN_DIR/gsctl when GS_BIN_DIR is set, otherwise
 # `swift build -c release` builds them first. Other GS_* variables in the environment
 # (GS_RETRIES, GS_HEARTBEAT_TIMEOUT, GS_LOG_LEVEL, GS_MAX_FILE_BYTES, GS_WORKER_CONCURRENCY,
 # GS_PG_DURABLE at the database's first start, …) reach the daemons unchanged.
+# GS_METRICS=1 gives the coordinator and every worker a free metrics port (--metrics-listen; the
+# URLs go to DIR/metrics.addresses, and `up` prints them as comments). GS_METRICS_LISTEN itself is
+# not passed on with GS_METRICS=1: one address cannot serve several processes.
 # GS_UP_TIMEOUT (seconds, default 60) bounds the wait for the coordinator; GS_DOWN_TIMEOUT
 # (seconds, default 30) how long `down` waits after SIGTERM before SIGKILL.
 #
@@ -74,6 +79,7 @@ logs="$dir/logs"
 run="$dir/run"
 token_file="$dir/token"
 address_file="$dir/coordinator.address"
+metrics_file="$dir/metrics.addresses"
 export GS_PG_DIR="$dir/pg"
 # This cluster's token is DIR/token; one from the caller's environment must not compete with it.
 unset GS_TOKEN
@@ -184,6 +190,22 @@ ensure_address() {
     mv "$address_file.tmp" "$address_file"
 }
 
+# With GS_METRICS=1: the `--metrics-listen HOST:PORT` arguments for NAME, its port picked once and
+# kept in metrics.addresses (so a process restarted by `up` serves where the scraper looks).
+# Prints nothing without GS_METRICS=1.
+metrics_args() {
+    [ "${GS_METRICS:-}" = 1 ] || return 0
+    local name=$1 url
+    url=$(awk -v n="$name" '$1 == n { print $2 }' "$metrics_file" 2>/dev/null | tail -n1)
+    if [ -z "$url" ]; then
+        url="http://127.0.0.1:$(free_port)/metrics"
+        echo "$name $url" >>"$metrics_file"
+    fi
+    url=${url#http://}
+    echo "--metrics-listen"
+    echo "${url%/metrics}"
+}
+
 # MARK: postgres
 
 ensure_postgres() {
@@ -245,16 +267,22 @@ up() {
     ensure_postgres
     local address
     address=$(cat "$address_file")
+    local metrics=()
+    [ "${GS_METRICS:-}" = 1 ] && unset GS_METRICS_LISTEN
     if ! alive coordinator greenstream; then
+        mapfile -t metrics < <(metrics_args coordinator)
         start_daemon coordinator "$bin/greenstream" coordinator \
-            --data-dir "$data" --pg "$pg_url" --listen "$address" --token-file "$token_file"
+            --data-dir "$data" --pg "$pg_url" --listen "$address" --token-file "$token_file" \
+            "${metrics[@]+"${metrics[@]}"}"
         started+=(coordinator)
     fi
     local i
     for ((i = 1; i <= workers; i++)); do
         if ! alive "worker-$i" greenstream; then
+            mapfile -t metrics < <(metrics_args "worker-$i")
             start_daemon "worker-$i" "$bin/greenstream" worker \
-                --coordinator "$address" --token-file "$token_file" --worker-id "worker-$i"
+                --coordinator "$address" --token-file "$token_file" --worker-id "worker-$i" \
+                "${metrics[@]+"${metrics[@]}"}"
             started+=("worker-$i")
         fi
     done
@@ -264,6 +292,10 @@ up() {
     printf 'export GS_PG_URL=%q\n' "$pg_url"
     printf 'export GS_COORDINATOR=%q\n' "$address"
     printf 'export GS_TOKEN_FILE=%q\n' "$token_file"
+    if [ "${GS_METRICS:-}" = 1 ] && [ -s "$metrics_file" ]; then
+        echo "# metrics (Prometheus text format; also in $metrics_file):"
+        sed 's/^/#   /' "$metrics_file"
+    fi
 }
 
 # SIGTERM to every live process of NAMES, wait for all of them up to the deadline, then
@@ -327,6 +359,7 @@ status() {
         fi
     done
     [ -s "$address_file" ] && echo "coordinator at $(cat "$address_file"), data in $data, logs in $logs"
+    [ -s "$metrics_file" ] && echo "metrics: $(tr '\n' ' ' <"$metrics_file")"
     return $all
 }
 

@@ -1,4 +1,6 @@
+import CoreMetrics
 import Foundation
+import GreenStreamMetricNames
 import Logging
 
 /// A small pool of ``PostgresConnection``s to one server.
@@ -33,6 +35,14 @@ public final class ConnectionPool: @unchecked Sendable {
     private var open = 0
     private var failedConnects = 0
     private let logger: Logger
+    /// swift-metrics handles (no-ops until an executable bootstraps a backend): connections lent
+    /// and open, and checkouts that had to wait and for how long. Recorded under `condition`'s
+    /// lock where the numbers change, so the gauges never run ahead of the pool's own counts.
+    private let inUseGauge = Gauge(label: MetricNames.pgPoolInUse)
+    private let openGauge = Gauge(label: MetricNames.pgPoolOpen)
+    private let waitsCounter = Counter(label: MetricNames.pgPoolWaits)
+    private let waitTimer = Timer(label: MetricNames.pgPoolWaitSeconds)
+    private var lent = 0
     /// Test seam: off, idle connections are lent without the liveness check, so a test can reach
     /// the BEGIN retry of ``withTransaction(_:maxAttempts:retryIf:_:)`` deterministically.
     let checksIdleConnections: Bool
@@ -144,26 +154,36 @@ public final class ConnectionPool: @unchecked Sendable {
     public func closeIdle() {
         condition.lock()
         open -= idle.count
+        openGauge.record(open)
         idle.removeAll()
         condition.unlock()
     }
 
     private func checkOut() throws(PostgresError) -> PostgresConnection {
         condition.lock()
+        var waitedSince: UInt64?
+        defer {
+            // One observation per checkout: zero when a connection was at hand.
+            waitTimer.recordNanoseconds(waitedSince.map { Int64(DispatchTime.now().uptimeNanoseconds - $0) } ?? 0)
+        }
         while true {
             if let connection = idle.popLast() {
                 // A server restart kills idle connections without their owner noticing; lending
                 // one out would fail its borrower's first statement, costing a job an attempt.
                 if checksIdleConnections ? connection.isAliveWhenIdle : connection.isUsable {
+                    lendLocked()
                     condition.unlock()
                     return connection
                 }
                 open -= 1
+                openGauge.record(open)
                 logger.info("dropping an idle PostgreSQL connection whose server went away")
                 continue
             }
             if open < maxConnections {
                 open += 1
+                openGauge.record(open)
+                lendLocked()
                 condition.unlock()
                 do {
                     return try PostgresConnection.connect(
@@ -171,13 +191,26 @@ public final class ConnectionPool: @unchecked Sendable {
                 } catch {
                     condition.lock()
                     open -= 1
+                    openGauge.record(open)
+                    lent -= 1
+                    inUseGauge.record(lent)
                     condition.signal()
                     condition.unlock()
                     throw error
                 }
             }
+            if waitedSince == nil {
+                waitedSince = DispatchTime.now().uptimeNanoseconds
+                waitsCounter.increment()
+            }
             condition.wait()
         }
+    }
+
+    /// Counts a connection lent out; call with `condition` locked.
+    private func lendLocked() {
+        lent += 1
+        inUseGauge.record(lent)
     }
 
     private func countFailedConnect() {
@@ -188,10 +221,13 @@ public final class ConnectionPool: @unchecked Sendable {
 
     private func checkIn(_ connection: PostgresConnection) {
         condition.lock()
+        lent -= 1
+        inUseGauge.record(lent)
         if connection.isReusable {
             idle.append(connection)
         } else {
             open -= 1
+            openGauge.record(open)
             logger.info("dropping a PostgreSQL connection that broke or was left inside a transaction")
         }
         condition.signal()

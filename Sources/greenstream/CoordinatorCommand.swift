@@ -4,6 +4,7 @@ import Foundation
 import GreenStreamCoordinator
 import GreenStreamCore
 import GreenStreamRPC
+import GreenStreamObservability
 import Logging
 import NNG
 
@@ -62,10 +63,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         name: .customLong("max-file-bytes"),
         help: "Files larger than this fail with too_large (default 268435456) [GS_MAX_FILE_BYTES].")
     var maxFileBytes: Int?
-    @Option(
-        name: .customLong("log-level"),
-        help: "trace, debug, info, notice, warning, error, critical (default info) [GS_LOG_LEVEL].")
-    var logLevel: String?
+    @OptionGroup var observability: ObservabilityOptions
 
     func makeConfiguration(environment env: [String: String]) throws -> CoordinatorConfiguration {
         func value(_ option: String?, _ key: String) -> String? {
@@ -121,15 +119,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let levelText = value(logLevel, env["GS_LOG_LEVEL"]) ?? "info"
-        guard let level = Logger.Level(rawValue: levelText) else {
-            throw ValidationError("unknown log level \(levelText)")
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        _ = try observability.bootstrapLogging(environment: env)
+        let registry = observability.bootstrapMetrics(for: .coordinator, environment: env)
         let logger = Logger(label: "greenstream.coordinator")
         let configuration: CoordinatorConfiguration
         do {
@@ -141,11 +132,22 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let signals = SignalWaiter([SIGTERM, SIGINT])
         let coordinator = try Coordinator(configuration: configuration, logger: logger)
         do { try await coordinator.start() } catch {
-            logger.critical("coordinator cannot start: \(error)")
+            logger.critical("coordinator cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+        let metrics: MetricsServer?
+        do {
+            metrics = try await observability.serveMetrics(registry, environment: env, logger: logger) {
+                await coordinator.refreshMetrics()
+            }
+        } catch {
+            logger.critical("coordinator cannot serve metrics", metadata: ["error": "\(error)"])
+            _ = await coordinator.shutdown()
             throw ExitCode.failure
         }
         let signal = await signals.next()
-        logger.info("signal \(signal): shutting down")
+        logger.info("shutting down", metadata: ["signal": "\(signal)"])
+        await metrics?.stop()
         let clean = await coordinator.shutdown()
         // NNG 1.5.2 may hang in close (docs/DECISIONS.md): then leave rather than wait.
         if !clean { Foundation.exit(0) }
