@@ -195,8 +195,8 @@ ensure_address() {
 # Prints nothing without GS_METRICS=1.
 metrics_args() {
     [ "${GS_METRICS:-}" = 1 ] || return 0
-    local name=$1 url
-    url=$(awk -v n="$name" '$1 == n { print $2 }' "$metrics_file" 2>/dev/null | tail -n1)
+    local name=$1 url=""
+    if [ -f "$metrics_file" ]; then url=$(awk -v n="$name" '$1 == n { u = $2 } END { print u }' "$metrics_file"); fi
     if [ -z "$url" ]; then
         url="http://127.0.0.1:$(free_port)/metrics"
         echo "$name $url" >>"$metrics_file"

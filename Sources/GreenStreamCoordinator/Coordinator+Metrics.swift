@@ -13,8 +13,8 @@ struct CoordinatorMetrics: Sendable {
     let jobsSucceeded = Counter(label: MetricNames.jobsSucceeded)
     let jobsDuplicate = Counter(label: MetricNames.jobsDuplicate)
     let jobsQuarantined = Counter(label: MetricNames.jobsQuarantined)
-    let landingToCommitted = Timer(label: MetricNames.landingToCommittedSeconds)
-    let commitDuration = Timer(label: MetricNames.commitDurationSeconds)
+    let landingToCommitted = CoreMetrics.Timer(label: MetricNames.landingToCommittedSeconds)
+    let commitDuration = CoreMetrics.Timer(label: MetricNames.commitDurationSeconds)
     let readingsStored = Counter(label: MetricNames.readingsStored)
     let readingsInterpolated = Counter(label: MetricNames.readingsInterpolated)
     let processedBytes = Counter(label: MetricNames.processedBytes)
@@ -42,7 +42,9 @@ struct CoordinatorMetrics: Sendable {
     func jobCommitted(_ success: JobSuccess, job: Job, now: Date = Date()) {
         jobsSucceeded.increment()
         readingsStored.increment(by: Int64(success.readings.count))
-        readingsInterpolated.increment(by: Int64(success.counts.interpolatedRows))
+        // Readings of quality `interpolated`: from rows (R-IN-7's count) and synthesised slots, as
+        // HotStore.commit stores them in `jobs.interpolated_rows`.
+        readingsInterpolated.increment(by: Int64(success.counts.interpolatedRows + success.counts.synthesisedSlots))
         processedBytes.increment(by: job.sizeBytes)
         for (reason, count) in success.rejectCounts where count > 0 {
             Counter(label: MetricNames.rejects, dimensions: [("reason", reason.rawValue)]).increment(by: Int64(count))

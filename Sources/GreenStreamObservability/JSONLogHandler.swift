@@ -1,6 +1,12 @@
 import Foundation
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A swift-log handler that writes one JSON object per line (`--log-format json`):
 ///
 ///     {"ts":"2026-12-02T01:02:03.456Z","level":"info","label":"greenstream.coordinator",
@@ -117,10 +123,10 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes `line` to standard error in one call.
     public static let standardError: @Sendable (String) -> Void = { line in
-        var bytes = Array(line.utf8)
+        let bytes = Array(line.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Foundation.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeBytes { writeToFD(2, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
                 return
@@ -128,4 +134,9 @@ public struct JSONLogHandler: LogHandler {
             offset += written
         }
     }
+}
+
+/// `write(2)`, named apart from ``JSONLogHandler``'s `write` closure.
+private func writeToFD(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, pointer, count)
 }

@@ -38,8 +38,8 @@ public enum MetricsBootstrap {
                     _ = Gauge(label: metric.name)
                 }
             case .histogram:
-                if let factory { _ = Timer(label: metric.name, dimensions: [], factory: factory) } else {
-                    _ = Timer(label: metric.name)
+                if let factory { _ = CoreMetrics.Timer(label: metric.name, dimensions: [], factory: factory) } else {
+                    _ = CoreMetrics.Timer(label: metric.name)
                 }
             }
         }

@@ -38,8 +38,10 @@ public final class MetricsServer: Sendable {
                 body: .init(byteBuffer: buffer))
         }
         let (started, continuation) = AsyncStream.makeStream(of: Int.self)
+        // Hummingbird logs every request at debug and its own shutdown (a cancelled child channel)
+        // at error; what matters here, a port that cannot be bound, is thrown from this init.
         var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .notice)  // Hummingbird logs every request at debug
+        quiet.logLevel = .critical
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in

@@ -50,17 +50,20 @@ public struct PrometheusExposition: Sendable {
         try checkHistograms()
     }
 
-    /// The value of the sample named `name` whose labels include `labels`; nil when there is none,
-    /// an error-like nil when several match is avoided by summing (see ``sum(_:where:)``).
+    /// The value of the one sample named `name` whose labels include `labels`; nil when none or
+    /// several match (``sum(_:_:)`` adds several).
     public func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
-        let matching = samples.filter { $0.name == name && labels.allSatisfy { key, value in $0.labels[key] == value } }
+        let matching = samples.filter { Self.matches($0, name, labels) }
         return matching.count == 1 ? matching[0].value : nil
+    }
+
+    static func matches(_ sample: Sample, _ name: String, _ labels: [String: String]) -> Bool {
+        sample.name == name && labels.allSatisfy { key, value in sample.labels[key] == value }
     }
 
     /// The sum over the samples named `name` whose labels include `labels`.
     public func sum(_ name: String, _ labels: [String: String] = [:]) -> Double {
-        samples.filter { $0.name == name && labels.allSatisfy { key, value in $0.labels[key] == value } }
-            .reduce(0) { $0 + $1.value }
+        samples.filter { Self.matches($0, name, labels) }.reduce(0) { $0 + $1.value }
     }
 
     /// Every sample of `name`.

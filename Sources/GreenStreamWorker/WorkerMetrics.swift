@@ -5,7 +5,7 @@ import GreenStreamRPC
 /// A worker's metrics (issue 11) through swift-metrics' API; `greenstream worker --metrics-listen`
 /// serves them. Counted once per job.
 struct WorkerMetrics: Sendable {
-    let transformSeconds = Timer(label: MetricNames.workerTransformSeconds)
+    let transformSeconds = CoreMetrics.Timer(label: MetricNames.workerTransformSeconds)
     let processedBytes = Counter(label: MetricNames.workerProcessedBytes)
     let inFlight = Meter(label: MetricNames.workerJobsInFlight)
     let succeeded = Counter(label: MetricNames.workerJobs, dimensions: [("outcome", "succeeded")])

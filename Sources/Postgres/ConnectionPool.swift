@@ -41,7 +41,7 @@ public final class ConnectionPool: @unchecked Sendable {
     private let inUseGauge = Gauge(label: MetricNames.pgPoolInUse)
     private let openGauge = Gauge(label: MetricNames.pgPoolOpen)
     private let waitsCounter = Counter(label: MetricNames.pgPoolWaits)
-    private let waitTimer = Timer(label: MetricNames.pgPoolWaitSeconds)
+    private let waitTimer = CoreMetrics.Timer(label: MetricNames.pgPoolWaitSeconds)
     private var lent = 0
     /// Test seam: off, idle connections are lent without the liveness check, so a test can reach
     /// the BEGIN retry of ``withTransaction(_:maxAttempts:retryIf:_:)`` deterministically.

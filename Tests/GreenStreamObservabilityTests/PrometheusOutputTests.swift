@@ -27,7 +27,7 @@ struct PrometheusOutputTests {
         Counter(label: MetricNames.rpcRequests, dimensions: [("call", "lease_job")], factory: factory).increment(by: 3)
         Counter(label: MetricNames.rpcErrors, dimensions: [("call", "report_result"), ("code", "stale_attempt")], factory: factory)
             .increment()
-        let latency = Timer(label: MetricNames.landingToCommittedSeconds, dimensions: [], factory: factory)
+        let latency = CoreMetrics.Timer(label: MetricNames.landingToCommittedSeconds, dimensions: [], factory: factory)
         latency.recordNanoseconds(30_000_000)  // 0.03 s
         latency.recordNanoseconds(7_000_000_000)  // 7 s
         let parsed = try PrometheusExposition(parsing: registry.emitToString())
