@@ -151,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "GreenStreamObservabilityTests",
             dependencies: [
-                "GreenStreamObservability", "GreenStreamMetricNames", "GreenStreamTesting",
+                "GreenStreamObservability", "GreenStreamMetricNames", "GreenStreamTesting", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -38,10 +38,10 @@ public final class ConnectionPool: @unchecked Sendable {
     /// swift-metrics handles (no-ops until an executable bootstraps a backend): connections lent
     /// and open, and checkouts that had to wait and for how long. Recorded under `condition`'s
     /// lock where the numbers change, so the gauges never run ahead of the pool's own counts.
-    private let inUseGauge = Gauge(label: MetricNames.pgPoolInUse)
-    private let openGauge = Gauge(label: MetricNames.pgPoolOpen)
-    private let waitsCounter = Counter(label: MetricNames.pgPoolWaits)
-    private let waitTimer = CoreMetrics.Timer(label: MetricNames.pgPoolWaitSeconds)
+    private let inUseGauge: Gauge
+    private let openGauge: Gauge
+    private let waitsCounter: Counter
+    private let waitTimer: CoreMetrics.Timer
     private var lent = 0
     /// Test seam: off, idle connections are lent without the liveness check, so a test can reach
     /// the BEGIN retry of ``withTransaction(_:maxAttempts:retryIf:_:)`` deterministically.
@@ -59,19 +59,26 @@ public final class ConnectionPool: @unchecked Sendable {
     ///   - url: a `postgresql://` URL.
     ///   - maxConnections: at least 1.
     ///   - reconnectSeconds: retry budget for opening a connection.
+    ///   - metricsFactory: where the pool's metrics go; nil = swift-metrics' global backend.
     public convenience init(
         url: String, maxConnections: Int = 4, reconnectSeconds: Double = 30,
-        logger: Logger = Logger(label: "greenstream.postgres")
+        logger: Logger = Logger(label: "greenstream.postgres"), metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.init(
             url: url, maxConnections: maxConnections, reconnectSeconds: reconnectSeconds, logger: logger,
-            checksIdleConnections: true)
+            checksIdleConnections: true, metricsFactory: metricsFactory)
     }
 
     init(
         url: String, maxConnections: Int, reconnectSeconds: Double,
-        logger: Logger = Logger(label: "greenstream.postgres"), checksIdleConnections: Bool
+        logger: Logger = Logger(label: "greenstream.postgres"), checksIdleConnections: Bool,
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
+        let factory = metricsFactory ?? MetricsSystem.factory
+        inUseGauge = Gauge(label: MetricNames.pgPoolInUse, dimensions: [], factory: factory)
+        openGauge = Gauge(label: MetricNames.pgPoolOpen, dimensions: [], factory: factory)
+        waitsCounter = Counter(label: MetricNames.pgPoolWaits, dimensions: [], factory: factory)
+        waitTimer = CoreMetrics.Timer(label: MetricNames.pgPoolWaitSeconds, dimensions: [], factory: factory)
         precondition(maxConnections >= 1, "a pool needs at least one connection")
         self.checksIdleConnections = checksIdleConnections
         self.url = url
