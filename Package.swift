@@ -9,6 +9,8 @@
 //   store:       Postgres (libpq wrapper), GreenStreamStore (migrations, JobStore, HotStore)
 //   rpc:         NNG (transport wrapper), GreenStreamRPC (proto contract ↔ Swift model, client/server)
 //   cluster:     GreenStreamCoordinator (landing, dispatch, commit sequence, zones, admin calls)
+//   observability: GreenStreamMetricNames (every metric's name; libraries record via swift-metrics only),
+//                GreenStreamObservability (Prometheus bootstrap, /metrics over Hummingbird, JSON log handler)
 //   executables: greenstream, bench-* (thin)
 import PackageDescription
 
