@@ -10,6 +10,8 @@
 //   rpc:         NNG (transport wrapper), GreenStreamRPC (proto contract ↔ Swift model, client/server)
 //   cluster:     GreenStreamCoordinator (landing, dispatch, commit sequence, zones, admin calls)
 //   dashboard:   GreenStreamDashboard (the coordinator's live page and /api/*, Hummingbird; reads rollups)
+//   observability: GreenStreamMetricNames (every metric's name; libraries record via swift-metrics only),
+//                GreenStreamObservability (Prometheus bootstrap, /metrics over Hummingbird, JSON log handler)
 //   executables: greenstream, bench-* (thin)
 import PackageDescription
 
@@ -30,6 +32,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Already in the graph through hummingbird; named so the dashboard can shut its server down gracefully.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Issue 11 (metrics): the swift-metrics API in libraries, Prometheus + Hummingbird only in GreenStreamObservability.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: C libraries (Debian -dev packages)
@@ -51,7 +56,12 @@ let package = Package(
             dependencies: ["GreenStreamCore", "GreenStreamArchive", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: PostgreSQL (hot store, job table)
-        .target(name: "Postgres", dependencies: ["CPQ", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CPQ", .product(name: "Logging", package: "swift-log"),
+                "GreenStreamMetricNames", .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]),
         .target(
             name: "GreenStreamStore",
             dependencies: ["GreenStreamCore", "Postgres"],
@@ -66,6 +76,7 @@ let package = Package(
             dependencies: [
                 "GreenStreamCore", "GreenStreamProto", "CProtobufC", "NNG",
                 .product(name: "Logging", package: "swift-log"),
+                "GreenStreamMetricNames", .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
 
@@ -76,6 +87,7 @@ let package = Package(
                 "GreenStreamCore", "GreenStreamArchive", "GreenStreamFiles", "GreenStreamStore", "Postgres",
                 "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "GreenStreamMetricNames", .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
 
         // MARK: Worker (issue 9): session state machine + executor over RPCClient
@@ -84,6 +96,7 @@ let package = Package(
             dependencies: [
                 "GreenStreamCore", "GreenStreamArchive", "GreenStreamFiles", "GreenStreamRPC", "NNG",
                 .product(name: "Logging", package: "swift-log"),
+                "GreenStreamMetricNames", .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
 
         // MARK: gsctl's logic (issue 9): commands, tables and JSON over the admin protocol
@@ -103,6 +116,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // MARK: Observability (issue 11): metric names, Prometheus bootstrap, /metrics server, log handlers
+        // The catalogue of metric names has no dependencies, so every instrumented library names its
+        // metrics from one place while staying backend-agnostic (only swift-metrics' API).
+        .target(name: "GreenStreamMetricNames"),
+        .target(
+            name: "GreenStreamObservability",
+            dependencies: [
+                "GreenStreamMetricNames",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
+
         // MARK: Test and bench support (never linked into shipped executables)
         .target(name: "GreenStreamTesting", dependencies: [.product(name: "Logging", package: "swift-log")]),
 
@@ -112,6 +139,8 @@ let package = Package(
             dependencies: [
                 "GreenStreamCore", "GreenStreamFiles", "GreenStreamCoordinator", "GreenStreamWorker", "NNG",
                 "GreenStreamDashboard",
+                "GreenStreamObservability", "GreenStreamMetricNames",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -152,6 +181,14 @@ let package = Package(
             path: "loadtest/gs-loadtest"),
 
         // MARK: Tests
+        .testTarget(
+            name: "GreenStreamObservabilityTests",
+            dependencies: [
+                "GreenStreamObservability", "GreenStreamMetricNames", "GreenStreamTesting", "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .testTarget(name: "CLibraryTests", dependencies: ["CNNG", "CPQ", "CSnappy", "CProtobufC"]),
         // The fleet's own tests; only they may run the real core, to compare it with the expectation.
         .testTarget(name: "LoadTestFleetTests", dependencies: ["LoadTestFleet", "GreenStreamCore"]),

@@ -18,6 +18,8 @@
 #   token                     the cluster token, random, made once (mode 600)
 #   coordinator.address       tcp://127.0.0.1:PORT, picked once, so `up` after a kill reuses it
 #   dashboard.address         HOST:PORT of the coordinator's dashboard, when one was asked for
+#   metrics.addresses         with GS_METRICS=1: `NAME http://127.0.0.1:PORT/metrics` per process
+#                             (coordinator, worker-1 …), each port picked once and reused by `up`
 #
 # Binaries: $GS_BIN_DIR/greenstream and $GS_BIN_DIR/gsctl when GS_BIN_DIR is set, otherwise
 # `swift build -c release` builds them first. Other GS_* variables in the environment
@@ -27,6 +29,9 @@
 # GS_HTTP_LISTEN=auto picks a free port on 127.0.0.1. DIR remembers it (dashboard.address), so a
 # later `up` without the variable (after a kill) serves it at the same place; GS_HTTP_LISTEN=off
 # forgets it. `up` then also waits for the dashboard, prints its URL and GS_DASHBOARD_URL.
+# GS_METRICS=1 gives the coordinator and every worker a free metrics port (--metrics-listen; the
+# URLs go to DIR/metrics.addresses, and `up` prints them as comments). GS_METRICS_LISTEN itself is
+# not passed on with GS_METRICS=1: one address cannot serve several processes.
 # GS_UP_TIMEOUT (seconds, default 60) bounds the wait for the coordinator; GS_DOWN_TIMEOUT
 # (seconds, default 30) how long `down` waits after SIGTERM before SIGKILL.
 #
@@ -80,6 +85,7 @@ run="$dir/run"
 token_file="$dir/token"
 address_file="$dir/coordinator.address"
 dashboard_file="$dir/dashboard.address"
+metrics_file="$dir/metrics.addresses"
 export GS_PG_DIR="$dir/pg"
 # This cluster's token is DIR/token; one from the caller's environment must not compete with it.
 unset GS_TOKEN
@@ -246,6 +252,22 @@ wait_for_dashboard() {
     done
 }
 
+# With GS_METRICS=1: the `--metrics-listen HOST:PORT` arguments for NAME, its port picked once and
+# kept in metrics.addresses (so a process restarted by `up` serves where the scraper looks).
+# Prints nothing without GS_METRICS=1.
+metrics_args() {
+    [ "${GS_METRICS:-}" = 1 ] || return 0
+    local name=$1 url=""
+    if [ -f "$metrics_file" ]; then url=$(awk -v n="$name" '$1 == n { u = $2 } END { print u }' "$metrics_file"); fi
+    if [ -z "$url" ]; then
+        url="http://127.0.0.1:$(free_port)/metrics"
+        echo "$name $url" >>"$metrics_file"
+    fi
+    url=${url#http://}
+    echo "--metrics-listen"
+    echo "${url%/metrics}"
+}
+
 # MARK: postgres
 
 ensure_postgres() {
@@ -308,16 +330,22 @@ up() {
     ensure_postgres
     local address
     address=$(cat "$address_file")
+    local metrics=()
+    [ "${GS_METRICS:-}" = 1 ] && unset GS_METRICS_LISTEN
     if ! alive coordinator greenstream; then
+        mapfile -t metrics < <(metrics_args coordinator)
         start_daemon coordinator "$bin/greenstream" coordinator \
-            --data-dir "$data" --pg "$pg_url" --listen "$address" --token-file "$token_file"
+            --data-dir "$data" --pg "$pg_url" --listen "$address" --token-file "$token_file" \
+            "${metrics[@]+"${metrics[@]}"}"
         started+=(coordinator)
     fi
     local i
     for ((i = 1; i <= workers; i++)); do
         if ! alive "worker-$i" greenstream; then
+            mapfile -t metrics < <(metrics_args "worker-$i")
             start_daemon "worker-$i" "$bin/greenstream" worker \
-                --coordinator "$address" --token-file "$token_file" --worker-id "worker-$i"
+                --coordinator "$address" --token-file "$token_file" --worker-id "worker-$i" \
+                "${metrics[@]+"${metrics[@]}"}"
             started+=("worker-$i")
         fi
     done
@@ -330,6 +358,10 @@ up() {
     printf 'export GS_COORDINATOR=%q\n' "$address"
     printf 'export GS_TOKEN_FILE=%q\n' "$token_file"
     if [ -s "$dashboard_file" ]; then printf 'export GS_DASHBOARD_URL=%q\n' "$(dashboard_url)"; fi
+    if [ "${GS_METRICS:-}" = 1 ] && [ -s "$metrics_file" ]; then
+        echo "# metrics (Prometheus text format; also in $metrics_file):"
+        sed 's/^/#   /' "$metrics_file"
+    fi
 }
 
 # SIGTERM to every live process of NAMES, wait for all of them up to the deadline, then
@@ -394,6 +426,7 @@ status() {
     done
     [ -s "$address_file" ] && echo "coordinator at $(cat "$address_file"), data in $data, logs in $logs"
     [ -s "$dashboard_file" ] && echo "dashboard at $(dashboard_url)"
+    [ -s "$metrics_file" ] && echo "metrics: $(tr '\n' ' ' <"$metrics_file")"
     return $all
 }
 

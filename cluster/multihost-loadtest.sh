@@ -217,7 +217,7 @@ cut_try() {
     local deadline=$((SECONDS + 120)) worker="" job="" attempt="" pid=""
     while true; do
         if poll_line; then
-            if [[ "$line" == *" job leased"* && "$line" =~ worker_id=([^ ]+) ]]; then
+            if [[ "$line" == *" job leased"* && "$line" =~ [\ ]worker=([^ ]+) ]]; then
                 worker=${BASH_REMATCH[1]}
                 [[ "$line" =~ job_id=([0-9]+) ]] && job=${BASH_REMATCH[1]}
                 [[ "$line" =~ [\ ]attempt=([0-9]+) ]] && attempt=${BASH_REMATCH[1]}

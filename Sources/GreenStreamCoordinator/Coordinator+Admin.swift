@@ -73,6 +73,7 @@ extension Coordinator {
                 var lifecycle = JobLifecycle(state: .quarantined)
                 await perform(lifecycle.retryReceived(), jobID: id)
                 retried.append(id)
+                metrics.jobRetried(cause: "operator")
                 logger.info("job retried", metadata: ["job_id": "\(id)", "file": "\(job.fileName)"])
             } catch StoreError.jobNotFound {
                 throw RPCError(.notFound, "no job \(id)")

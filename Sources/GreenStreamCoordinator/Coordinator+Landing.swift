@@ -32,7 +32,7 @@ extension Coordinator {
     func scanLanding(_ known: inout [String: KnownLanding]) async {
         let entries: [LandingEntry]
         do { entries = try await files.run { [zones] in try zones.landingEntries() } } catch {
-            logger.error("cannot list landing: \(error)")
+            logger.error("cannot list landing", metadata: ["error": "\(error)"])
             return
         }
         let present = Set(entries.map(\.name))
@@ -63,7 +63,7 @@ extension Coordinator {
                 return HashedLanding(entry: after, sha256: digest.sha256, size: digest.size)
             }.map { ($0.entry, $0.sha256, $0.size) }
         } catch {
-            logger.error("cannot hash landed file: \(error)", metadata: ["file": "\(name)"])
+            logger.error("cannot hash landed file", metadata: ["file": "\(name)", "error": "\(error)"])
             return nil
         }
         guard let hashed else { return nil }
@@ -84,7 +84,7 @@ extension Coordinator {
                 created = try await jobs.jobCreate(params, relanding: true)
             }
         } catch {
-            logger.error("cannot create job: \(error)", metadata: ["file": "\(name)"])
+            logger.error("cannot create job", metadata: ["file": "\(name)", "error": "\(error)"])
             return nil
         }
         let job = created.job
@@ -92,6 +92,8 @@ extension Coordinator {
         var lifecycle = JobLifecycle()
         let action = lifecycle.landedReceived(job: job, created: created.created)
         if created.created {
+            metrics.jobsCreated.increment()
+            if job.state == .duplicate { metrics.jobsDuplicate.increment() }
             logger.info(
                 job.state == .duplicate ? "job duplicate" : "job created",
                 metadata: [

@@ -28,7 +28,7 @@ extension Coordinator {
                 metadata: meta.merging([
                     "reason": "\(failure.reason)", "kind": "\(failure.kind)", "file": "\(job.fileName)",
                 ]) { a, _ in a })
-            await perform(lifecycle.failureRecorded(outcome, reason: failure.reason), jobID: lease.jobID)
+            await performFailure(&lifecycle, outcome, reason: failure.reason, jobID: lease.jobID)
             if case .retrying = outcome { return ReportResultReply(jobState: .retrying) }
             return ReportResultReply(jobState: .quarantined)
         case .success:
@@ -123,24 +123,32 @@ extension Coordinator {
                     }
                     action = sequence.stageSucceeded()
                 } catch {
-                    logger.error("staging failed: \(error)", metadata: meta)
+                    logger.error("staging failed", metadata: meta.merging(["error": "\(error)"]) { a, _ in a })
                     action = sequence.stageFailed(reason: "\(error)")
                 }
             case .commitHotStore:
                 let outcome: CommitSequence.HotOutcome
                 do {
-                    switch try await hot.commit(
+                    let started = ContinuousClock.now
+                    let result = try await hot.commit(
                         HotCommitParams(lease: lease, readings: success.readings, rejectCounts: success.rejectCounts))
-                    {
-                    case .committed: outcome = .committed
-                    case .duplicate(let original): outcome = .duplicate(of: original)
+                    metrics.commitDuration.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+                    // Counted when the job's state changed (in this transaction), not when the file
+                    // steps behind it end, so a scrape agrees with the job table as soon as it can.
+                    switch result {
+                    case .committed:
+                        metrics.jobCommitted(success, job: job)
+                        outcome = .committed
+                    case .duplicate(let original):
+                        metrics.jobsDuplicate.increment()
+                        outcome = .duplicate(of: original)
                     case .fenced: outcome = .fenced
                     case .unknown: outcome = .unknown(reason: "the COMMIT's outcome was lost with its connection")
                     }
                 } catch {
                     // The store resolves a lost COMMIT itself when it can (.unknown otherwise), so an
                     // error here means nothing was committed: a sink error (R-J-3).
-                    logger.error("hot commit failed: \(error)", metadata: meta)
+                    logger.error("hot commit failed", metadata: meta.merging(["error": "\(error)"]) { a, _ in a })
                     outcome = .failed(reason: "\(error)")
                 }
                 action = sequence.commitReturned(outcome)
@@ -148,10 +156,16 @@ extension Coordinator {
                 do {
                     let resolved = try await hot.resolveCommitOutcome(lease: lease)
                     let current = try await jobs.jobShow(id: lease.jobID)?.job
-                    logger.warning("commit outcome resolved: \(resolved)", metadata: meta)
-                    action = sequence.commitResolved(Self.resolution(resolved, of: lease, job: current))
+                    logger.warning("commit outcome resolved", metadata: meta.merging(["resolved": "\(resolved)"]) { a, _ in a })
+                    let resolution = Self.resolution(resolved, of: lease, job: current)
+                    switch resolution {
+                    case .committed: metrics.jobCommitted(success, job: job)
+                    case .duplicate: metrics.jobsDuplicate.increment()
+                    default: break
+                    }
+                    action = sequence.commitResolved(resolution)
                 } catch {
-                    logger.error("cannot resolve the commit's outcome yet: \(error)", metadata: meta)
+                    logger.error("cannot resolve the commit's outcome yet", metadata: meta.merging(["error": "\(error)"]) { a, _ in a })
                     try? await Task.sleep(for: pause)
                     pause = min(pause * 2, .seconds(5))
                     action = sequence.resolveFailed()
@@ -182,13 +196,16 @@ extension Coordinator {
                     }
                     action = sequence.stepSucceeded()
                 } catch {
-                    logger.error("commit step \(step) failed: \(error)", metadata: meta)
+                    logger.error(
+                        "commit step failed",
+                        metadata: meta.merging(["step": "\(step)", "error": "\(error)", "failures": "\(failures + 1)"]) { a, _ in a })
                     failures += 1
                     if failures >= Self.maxStepFailures, let outcome = sequence.outcomeIfAbandoned {
                         // The hot store has decided; what is left is finished (or undone) by the next
                         // start's reconciliation, which finds the attempt's staging.
                         logger.critical(
-                            "commit step \(step) keeps failing; left for restart reconciliation", metadata: meta)
+                            "commit step keeps failing; left for restart reconciliation",
+                            metadata: meta.merging(["step": "\(step)"]) { a, _ in a })
                         return outcome
                     }
                     try? await Task.sleep(for: pause)
@@ -199,10 +216,10 @@ extension Coordinator {
                 do {
                     let outcome = try await jobs.jobRecordFailure(lease, error: reason, kind: .retryable)
                     var lifecycle = JobLifecycle(state: .running, current: lease)
-                    await perform(lifecycle.failureRecorded(outcome, reason: reason), jobID: lease.jobID)
+                    await performFailure(&lifecycle, outcome, reason: reason, jobID: lease.jobID)
                     action = sequence.stepSucceeded()
                 } catch {
-                    logger.error("cannot record the sink failure: \(error)", metadata: meta)
+                    logger.error("cannot record the sink failure", metadata: meta.merging(["error": "\(error)"]) { a, _ in a })
                     try? await Task.sleep(for: pause)
                     pause = min(pause * 2, .seconds(5))
                     action = sequence.stepFailed()

@@ -80,7 +80,7 @@ extension Coordinator {
                 "raw file missing",
                 metadata: ["job_id": "\(job.id)", "attempt": "\(job.attempt)", "file": "\(job.fileName)"])
             let outcome = try await jobs.jobRecordFailure(job.lease, error: "raw_file_missing", kind: .retryable)
-            await perform(lifecycle.failureRecorded(outcome, reason: "raw_file_missing"), jobID: job.id)
+            await performFailure(&lifecycle, outcome, reason: "raw_file_missing", jobID: job.id)
             return nil
         }
         logger.info(

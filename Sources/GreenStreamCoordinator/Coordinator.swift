@@ -25,6 +25,8 @@ public final class Coordinator: Sendable {
     /// Threads for file moves, fsyncs, hashing and staging.
     let files: StoreThreadPool
     let wakeup = Wakeup()
+    /// The coordinator's metrics (swift-metrics; no-ops unless the executable bootstrapped a backend).
+    let metrics = CoordinatorMetrics()
     let runtime = Mutex(RuntimeState())
     private let server = Mutex<RPCServer?>(nil)
     private let watcher = Mutex<LandingWatcher?>(nil)
@@ -205,14 +207,15 @@ public final class Coordinator: Sendable {
             if Task.isCancelled || isDraining { return }
             do {
                 for (lease, outcome) in try await jobs.jobRescueLost() {
+                    metrics.heartbeatMisses.increment()
                     logger.warning(
                         "attempt lost",
                         metadata: ["job_id": "\(lease.jobID)", "attempt": "\(lease.attempt)", "reason": "worker_lost"])
                     var lifecycle = JobLifecycle(state: .running, current: lease)
-                    await perform(lifecycle.failureRecorded(outcome, reason: "worker_lost"), jobID: lease.jobID)
+                    await performFailure(&lifecycle, outcome, reason: "worker_lost", jobID: lease.jobID)
                 }
             } catch {
-                logger.error("rescuer: \(error)")
+                logger.error("rescuer failed", metadata: ["error": "\(error)"])
             }
         }
     }
@@ -259,7 +262,7 @@ public final class Coordinator: Sendable {
                 try await files.run { try body(job) }
                 return
             } catch {
-                logger.error("\(what) failed: \(error)", metadata: ["job_id": "\(jobID)"])
+                logger.error("zone step failed", metadata: ["job_id": "\(jobID)", "step": "\(what)", "error": "\(error)"])
                 try? await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(5))
             }

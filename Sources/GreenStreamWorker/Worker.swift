@@ -21,7 +21,8 @@ public final class Worker: Sendable {
     public init(configuration: WorkerConfiguration, logger: Logger) {
         self.configuration = configuration
         var logger = logger
-        logger[metadataKey: "worker_id"] = "\(configuration.workerID)"
+        // `worker`, as in the coordinator's lines about the same worker (one key to filter both by).
+        logger[metadataKey: "worker"] = "\(configuration.workerID)"
         self.logger = logger
         (events, post) = AsyncStream.makeStream(of: WorkerSession.Event.self)
     }

@@ -22,6 +22,7 @@ final class WorkerExecutor {
     private var timers: [Task<Void, Never>] = []
     private var connectionWatch: Task<Void, Never>?
     private var maxPartBytes: Int
+    private let metrics = WorkerMetrics()
 
     init(
         client: RPCClient, configuration: WorkerConfiguration, logger: Logger,
@@ -215,10 +216,17 @@ final class WorkerExecutor {
                     "file": "\(assignment.fileName)", "bytes": "\(assignment.fileSize)",
                     "input": "\(input)",
                 ]))
+        let metrics = metrics
+        metrics.inFlight.increment()
         Task {
+            let started = ContinuousClock.now
             let outcome = await OffPoolThread.run(name: "gs-job-\(lease.jobID)") {
                 JobRunner.run(assignment) { stage in post.yield(.stageChanged(lease, stage)) }
             }
+            let (seconds, attoseconds) = (ContinuousClock.now - started).components
+            metrics.jobFinished(
+                outcome, bytes: assignment.fileSize, nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            metrics.inFlight.decrement()
             post.yield(.jobFinished(lease, outcome))
         }
     }

@@ -1,4 +1,6 @@
+import CoreMetrics
 import Foundation
+import GreenStreamMetricNames
 import Logging
 
 /// A small pool of ``PostgresConnection``s to one server.
@@ -33,6 +35,14 @@ public final class ConnectionPool: @unchecked Sendable {
     private var open = 0
     private var failedConnects = 0
     private let logger: Logger
+    /// swift-metrics handles (no-ops until an executable bootstraps a backend): connections lent
+    /// and open, and checkouts that had to wait and for how long. Recorded under `condition`'s
+    /// lock where the numbers change, so the gauges never run ahead of the pool's own counts.
+    private let inUseGauge: Gauge
+    private let openGauge: Gauge
+    private let waitsCounter: Counter
+    private let waitTimer: CoreMetrics.Timer
+    private var lent = 0
     /// Test seam: off, idle connections are lent without the liveness check, so a test can reach
     /// the BEGIN retry of ``withTransaction(_:maxAttempts:retryIf:_:)`` deterministically.
     let checksIdleConnections: Bool
@@ -49,19 +59,26 @@ public final class ConnectionPool: @unchecked Sendable {
     ///   - url: a `postgresql://` URL.
     ///   - maxConnections: at least 1.
     ///   - reconnectSeconds: retry budget for opening a connection.
+    ///   - metricsFactory: where the pool's metrics go; nil = swift-metrics' global backend.
     public convenience init(
         url: String, maxConnections: Int = 4, reconnectSeconds: Double = 30,
-        logger: Logger = Logger(label: "greenstream.postgres")
+        logger: Logger = Logger(label: "greenstream.postgres"), metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.init(
             url: url, maxConnections: maxConnections, reconnectSeconds: reconnectSeconds, logger: logger,
-            checksIdleConnections: true)
+            checksIdleConnections: true, metricsFactory: metricsFactory)
     }
 
     init(
         url: String, maxConnections: Int, reconnectSeconds: Double,
-        logger: Logger = Logger(label: "greenstream.postgres"), checksIdleConnections: Bool
+        logger: Logger = Logger(label: "greenstream.postgres"), checksIdleConnections: Bool,
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
+        let factory = metricsFactory ?? MetricsSystem.factory
+        inUseGauge = Gauge(label: MetricNames.pgPoolInUse, dimensions: [], factory: factory)
+        openGauge = Gauge(label: MetricNames.pgPoolOpen, dimensions: [], factory: factory)
+        waitsCounter = Counter(label: MetricNames.pgPoolWaits, dimensions: [], factory: factory)
+        waitTimer = CoreMetrics.Timer(label: MetricNames.pgPoolWaitSeconds, dimensions: [], factory: factory)
         precondition(maxConnections >= 1, "a pool needs at least one connection")
         self.checksIdleConnections = checksIdleConnections
         self.url = url
@@ -144,26 +161,36 @@ public final class ConnectionPool: @unchecked Sendable {
     public func closeIdle() {
         condition.lock()
         open -= idle.count
+        openGauge.record(open)
         idle.removeAll()
         condition.unlock()
     }
 
     private func checkOut() throws(PostgresError) -> PostgresConnection {
         condition.lock()
+        var waitedSince: UInt64?
+        defer {
+            // One observation per checkout: zero when a connection was at hand.
+            waitTimer.recordNanoseconds(waitedSince.map { Int64(DispatchTime.now().uptimeNanoseconds - $0) } ?? 0)
+        }
         while true {
             if let connection = idle.popLast() {
                 // A server restart kills idle connections without their owner noticing; lending
                 // one out would fail its borrower's first statement, costing a job an attempt.
                 if checksIdleConnections ? connection.isAliveWhenIdle : connection.isUsable {
+                    lendLocked()
                     condition.unlock()
                     return connection
                 }
                 open -= 1
+                openGauge.record(open)
                 logger.info("dropping an idle PostgreSQL connection whose server went away")
                 continue
             }
             if open < maxConnections {
                 open += 1
+                openGauge.record(open)
+                lendLocked()
                 condition.unlock()
                 do {
                     return try PostgresConnection.connect(
@@ -171,13 +198,26 @@ public final class ConnectionPool: @unchecked Sendable {
                 } catch {
                     condition.lock()
                     open -= 1
+                    openGauge.record(open)
+                    lent -= 1
+                    inUseGauge.record(lent)
                     condition.signal()
                     condition.unlock()
                     throw error
                 }
             }
+            if waitedSince == nil {
+                waitedSince = DispatchTime.now().uptimeNanoseconds
+                waitsCounter.increment()
+            }
             condition.wait()
         }
+    }
+
+    /// Counts a connection lent out; call with `condition` locked.
+    private func lendLocked() {
+        lent += 1
+        inUseGauge.record(lent)
     }
 
     private func countFailedConnect() {
@@ -188,10 +228,13 @@ public final class ConnectionPool: @unchecked Sendable {
 
     private func checkIn(_ connection: PostgresConnection) {
         condition.lock()
+        lent -= 1
+        inUseGauge.record(lent)
         if connection.isReusable {
             idle.append(connection)
         } else {
             open -= 1
+            openGauge.record(open)
             logger.info("dropping a PostgreSQL connection that broke or was left inside a transaction")
         }
         condition.signal()

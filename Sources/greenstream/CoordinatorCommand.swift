@@ -5,6 +5,7 @@ import GreenStreamCoordinator
 import GreenStreamCore
 import GreenStreamDashboard
 import GreenStreamRPC
+import GreenStreamObservability
 import Logging
 import NNG
 
@@ -67,10 +68,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
         name: .customLong("http-listen"),
         help: "Serve the live dashboard (/) and its JSON API (/api/*) on HOST:PORT; off unless given [GS_HTTP_LISTEN].")
     var httpListen: String?
-    @Option(
-        name: .customLong("log-level"),
-        help: "trace, debug, info, notice, warning, error, critical (default info) [GS_LOG_LEVEL].")
-    var logLevel: String?
+    @OptionGroup var observability: ObservabilityOptions
 
     func makeConfiguration(environment env: [String: String]) throws -> CoordinatorConfiguration {
         func value(_ option: String?, _ key: String) -> String? {
@@ -138,15 +136,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let levelText = value(logLevel, env["GS_LOG_LEVEL"]) ?? "info"
-        guard let level = Logger.Level(rawValue: levelText) else {
-            throw ValidationError("unknown log level \(levelText)")
-        }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        _ = try observability.bootstrapLogging(environment: env)
+        let registry = observability.bootstrapMetrics(for: .coordinator, environment: env)
         let logger = Logger(label: "greenstream.coordinator")
         let configuration: CoordinatorConfiguration
         let dashboardConfiguration: DashboardConfiguration?
@@ -160,7 +151,17 @@ struct CoordinatorCommand: AsyncParsableCommand {
         let signals = SignalWaiter([SIGTERM, SIGINT])
         let coordinator = try Coordinator(configuration: configuration, logger: logger)
         do { try await coordinator.start() } catch {
-            logger.critical("coordinator cannot start: \(error)")
+            logger.critical("coordinator cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+        let metrics: MetricsServer?
+        do {
+            metrics = try await observability.serveMetrics(registry, environment: env, logger: logger) {
+                await coordinator.refreshMetrics()
+            }
+        } catch {
+            logger.critical("coordinator cannot serve metrics", metadata: ["error": "\(error)"])
+            _ = await coordinator.shutdown()
             throw ExitCode.failure
         }
         // The dashboard starts once migrations ran (its queries need the schema) and stops first on
@@ -174,7 +175,8 @@ struct CoordinatorCommand: AsyncParsableCommand {
             dashboardTask = Task { [signals] in
                 do { try await server.run() } catch {
                     if Task.isCancelled { return false }
-                    logger.critical("dashboard cannot serve \(server.url): \(error); shutting down")
+                    logger.critical(
+                        "dashboard cannot serve", metadata: ["url": "\(server.url)", "error": "\(error)"])
                     signals.inject(SIGTERM)
                     return true
                 }
@@ -182,12 +184,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
             }
         }
         let signal = await signals.next()
-        logger.info("signal \(signal): shutting down")
+        logger.info("shutting down", metadata: ["signal": "\(signal)"])
         var dashboardFailed = false
         if let dashboardTask {
             dashboardTask.cancel()
             dashboardFailed = await dashboardTask.value
         }
+        await metrics?.stop()
         let clean = await coordinator.shutdown()
         if dashboardFailed { throw ExitCode.failure }
         // NNG 1.5.2 may hang in close (docs/DECISIONS.md): then leave rather than wait.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GreenStreamRPC
+import GreenStreamObservability
 import GreenStreamWorker
 import Logging
 
@@ -47,11 +48,12 @@ struct WorkerCommand: AsyncParsableCommand {
     )
     var drainTimeout: Double?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (GS_LOG_LEVEL; default info).")
-    var logLevel: String?
+    @OptionGroup var observability: ObservabilityOptions
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
+        _ = try observability.bootstrapLogging(environment: env)
+        let registry = observability.bootstrapMetrics(for: .worker, environment: env)
         guard let endpoint = coordinator ?? env["GS_COORDINATOR"], !endpoint.isEmpty else {
             throw ValidationError("no coordinator: give --coordinator or GS_COORDINATOR")
         }
@@ -66,10 +68,6 @@ struct WorkerCommand: AsyncParsableCommand {
         guard drain.isFinite, drain >= 0 else {
             throw ValidationError("--drain-timeout must be a number of seconds ≥ 0")
         }
-        let levelName = logLevel ?? env["GS_LOG_LEVEL"] ?? "info"
-        guard let level = Logger.Level(rawValue: levelName) else {
-            throw ValidationError("unknown log level '\(levelName)'")
-        }
         let config = WorkerConfiguration(
             coordinator: endpoint, token: secret,
             workerID: workerID ?? env["GS_WORKER_ID"].flatMap { $0.isEmpty ? nil : $0 },
@@ -79,12 +77,19 @@ struct WorkerCommand: AsyncParsableCommand {
             drainTimeout: .milliseconds(Int64(drain * 1000)))
         do { try config.validate() } catch { throw ValidationError(error.description) }
 
-        var logger = Logger(label: "greenstream.worker") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = level
+        var logger = Logger(label: "greenstream.worker")
+        // Every line a worker writes names it: an operator merging several workers' logs needs that.
+        logger[metadataKey: "worker"] = .string(config.workerID)
+        let metrics: MetricsServer?
+        do { metrics = try await observability.serveMetrics(registry, environment: env, logger: logger) } catch {
+            logger.critical("worker cannot serve metrics", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
         let worker = Worker(configuration: config, logger: logger)
         let signals = ShutdownSignals.watch { worker.shutdown() }
         defer { signals.cancel() }
         let status = try await worker.run()
+        await metrics?.stop()
         if status != 0 { throw ExitCode(status) }
     }
 

@@ -26,9 +26,11 @@ struct RequestPipeline: Sendable {
             logger.warning(
                 "refused request without a readable header",
                 metadata: ["pipe": "\(request.pipeID)", "bytes": "\(request.message.count)", "error": "\(error)"])
+            RPCMetrics.refused("unknown", .invalidRequest)
             return encodeError(RPCError(.invalidRequest, "\(error)"), requestID: "")
         }
         if let refusal = admissionError(header, request: request) {
+            RPCMetrics.refused(request.message.withUnsafeBytes { codec.callName($0) }, refusal.code)
             return encodeError(refusal, requestID: header.requestID)
         }
         let decoded: RPCRequest
@@ -40,16 +42,20 @@ struct RequestPipeline: Sendable {
                 "refused undecodable request",
                 metadata: ["pipe": "\(request.pipeID)", "request_id": "\(header.requestID)", "error": "\(error)"])
             let code: RPCError.Code = if case .missingBody = error { .unknownRequest } else { .invalidRequest }
+            RPCMetrics.refused(request.message.withUnsafeBytes { codec.callName($0) }, code)
             return encodeError(RPCError(code, error.description), requestID: header.requestID)
         } catch {
+            RPCMetrics.refused(request.message.withUnsafeBytes { codec.callName($0) }, .invalidRequest)
             return encodeError(RPCError(.invalidRequest, "\(error)"), requestID: header.requestID)
         }
         // protobuf merges a repeated header field into the first; what was authenticated must be what runs.
         guard decoded.header == header else {
+            RPCMetrics.refused(decoded.body.name, .invalidRequest)
             return encodeError(
                 RPCError(.invalidRequest, "Request.header must appear once, as the first field"),
                 requestID: header.requestID)
         }
+        RPCMetrics.request(decoded.body.name)
         let context = RequestContext(header: header, pipeID: request.pipeID)
         let key = ReplyCacheKey(header: header, pipeID: request.pipeID, call: decoded.body.name)
         let result = await cache.reply(for: key) { [self] in
@@ -109,9 +115,11 @@ struct RequestPipeline: Sendable {
         do {
             return try await service.handle(body, context: context)
         } catch let error as RPCError {
+            RPCMetrics.error(body.name, error.code)
             return .error(error)
         } catch {
             logger.error("service failed", metadata: ["call": "\(body.name)", "error": "\(error)"])
+            RPCMetrics.error(body.name, .internalError)
             return .error(RPCError(.internalError, "\(error)"))
         }
     }
