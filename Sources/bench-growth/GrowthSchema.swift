@@ -75,7 +75,9 @@ final class GrowthSchema {
                     """
                     SELECT coalesce(sum(pg_table_size(relid)), 0)::bigint AS t,
                            coalesce(sum(pg_indexes_size(relid)), 0)::bigint AS i
-                    FROM pg_partition_tree($1::regclass) WHERE isleaf
+                    FROM (SELECT relid FROM pg_partition_tree($1::regclass) WHERE isleaf
+                          UNION  -- pg_partition_tree lists nothing for a plain table
+                          SELECT oid FROM pg_class WHERE oid = $1::regclass AND relkind = 'r') t
                     """, [.text(table)]
                 ).row(0)
                 return Size(tableBytes: try row.int("t"), indexBytes: try row.int("i"))
