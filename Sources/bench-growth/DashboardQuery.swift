@@ -37,6 +37,17 @@ struct DashboardQuery {
                     WHERE day = $1::date AND peak_rank <= $2 ORDER BY peak_rank, hour_start
                     """,
                 parameters: [.text(day), .int(24)]),
+            // The same answer for a UTC grid day, asked so that the planner can prune: bounds on
+            // hour_start pass through grid_hourly's GROUP BY, the day computed inside
+            // grid_peak_hours does not.
+            DashboardQuery(
+                name: "peak hours of the day, bounded on hour_start",
+                sql: """
+                    SELECT gs_to_unix_micros(hour_start) AS hour_start, meters, load_kw FROM grid_hourly
+                    WHERE hour_start >= $1::timestamptz AND hour_start < $2::timestamptz
+                    ORDER BY load_kw DESC, hour_start LIMIT $3
+                    """,
+                parameters: [.text("\(day) 00:00:00+00"), .text("\(next) 00:00:00+00"), .int(24)]),
         ]
     }
 
