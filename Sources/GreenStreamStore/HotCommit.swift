@@ -26,12 +26,16 @@ public struct HotCommitStats: Sendable, Equatable {
     public var keptNewer: Int
     /// Transaction runs needed (more than 1 after deadlocks or serialisation failures).
     public var transactionRuns: Int
+    /// Readings not loaded because their grid hour starts before the retention window
+    /// (``HotStoreSettings/retentionDays``); they are in the archive. Not part of the three above.
+    public var beyondRetention: Int
 
-    public init(inserted: Int, replaced: Int, keptNewer: Int, transactionRuns: Int) {
+    public init(inserted: Int, replaced: Int, keptNewer: Int, transactionRuns: Int, beyondRetention: Int = 0) {
         self.inserted = inserted
         self.replaced = replaced
         self.keptNewer = keptNewer
         self.transactionRuns = transactionRuns
+        self.beyondRetention = beyondRetention
     }
 }
 

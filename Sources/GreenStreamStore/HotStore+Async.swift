@@ -27,4 +27,25 @@ extension HotStore {
     public func resolveCommitOutcome(lease: JobLease) async throws -> HotCommitResolution {
         try await pool.threads.run { try self.resolveCommitOutcome(lease: lease) }
     }
+
+    /// See ``ensurePartitions(fromDay:throughDay:)``.
+    public func ensurePartitions(fromDay: String, throughDay: String) async throws {
+        try await pool.threads.run { try self.ensurePartitions(fromDay: fromDay, throughDay: throughDay) }
+    }
+
+    /// See ``dropPartitions(olderThanDays:now:)``. It may wait seconds for running commits, so it
+    /// runs on a store thread.
+    public func dropPartitions(olderThanDays retentionDays: Int, now: Int64) async throws -> [String] {
+        try await pool.threads.run { try self.dropPartitions(olderThanDays: retentionDays, now: now) }
+    }
+
+    /// See ``extent()``.
+    public func extent() async throws -> HotStoreExtent {
+        try await pool.threads.run { try self.extent() }
+    }
+
+    /// See ``partitionDays()``.
+    public func partitionDays() async throws -> [HotPartitionDay] {
+        try await pool.threads.run { try self.partitionDays() }
+    }
 }

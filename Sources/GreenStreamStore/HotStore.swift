@@ -11,19 +11,25 @@ public final class HotStore: Sendable {
     let afterCopyChunk: (@Sendable (_ backendPID: Int32, _ bytesSent: Int) throws -> Void)?
     /// Where ``resolveCommitOutcome(lease:)`` connects; the pool's URL unless a test says otherwise.
     let resolveURL: String
+    /// Retention window and partitions made ahead (``HotStoreSettings``).
+    public let settings: HotStoreSettings
 
-    public init(pool: ConnectionPool) {
+    /// - Parameter settings: retention (default: keep everything) and partitions made ahead.
+    public init(pool: ConnectionPool, settings: HotStoreSettings = HotStoreSettings()) {
         self.pool = pool
         self.afterCopyChunk = nil
         self.resolveURL = pool.url
+        self.settings = settings
     }
 
     init(
-        pool: ConnectionPool, afterCopyChunk: @escaping @Sendable (_ backendPID: Int32, _ bytesSent: Int) throws -> Void
+        pool: ConnectionPool, settings: HotStoreSettings = HotStoreSettings(),
+        afterCopyChunk: @escaping @Sendable (_ backendPID: Int32, _ bytesSent: Int) throws -> Void
     ) {
         self.pool = pool
         self.afterCopyChunk = afterCopyChunk
         self.resolveURL = pool.url
+        self.settings = settings
     }
 
     /// Test seam: a store whose commit-outcome resolution connects to `resolveURL`.
@@ -31,6 +37,7 @@ public final class HotStore: Sendable {
         self.pool = pool
         self.afterCopyChunk = nil
         self.resolveURL = resolveURL
+        self.settings = HotStoreSettings()
     }
 
     /// Commits one attempt's readings in one transaction (R-H-3): fence check, readings loaded by
@@ -43,6 +50,11 @@ public final class HotStore: Sendable {
     /// Runs at REPEATABLE READ, so a concurrent commit that invalidates what this one read makes
     /// one of them fail (serialisation failure, deadlock or unique violation) and re-run.
     ///
+    /// The day partitions the batch needs (and those of the next few days) are created first, in
+    /// transactions of their own: DDL never runs inside the commit. With a retention window
+    /// (``HotStoreSettings/retentionDays``), readings whose grid hour starts before its first day
+    /// are not loaded; the job still succeeds and ``HotCommitStats/beyondRetention`` counts them.
+    ///
     /// When the connection dies during COMMIT the transaction may or may not have committed. The
     /// commit then asks the database on a fresh connection (``resolveCommitOutcome(lease:)``) and
     /// returns what really happened: the committed result, or the connection error when nothing
@@ -52,6 +64,23 @@ public final class HotStore: Sendable {
     public func commit(_ params: HotCommitParams) throws -> HotCommitResult {
         let batch = params.readings
         let shape = try BatchShape(batch)
+        let now = settings.now()
+        let firstKeptDay = settings.retentionDays.map { HotStoreRetention.firstKeptDay(retentionDays: $0, now: now) }
+        try preparePartitions(shape, firstKeptDay: firstKeptDay, now: now)
+        do {
+            return try commitTransaction(params, shape, firstKeptDay: firstKeptDay)
+        } catch let error as PostgresError where error.isMissingPartition {
+            // A partition went between preparePartitions and the COPY (a retention drop with a
+            // shorter window than ours); nothing was committed. Once more, after creating it.
+            try preparePartitions(shape, firstKeptDay: firstKeptDay, now: now)
+            return try commitTransaction(params, shape, firstKeptDay: firstKeptDay)
+        }
+    }
+
+    /// The commit transaction, re-run on conflicts, and the outcome of a lost COMMIT.
+    private func commitTransaction(_ params: HotCommitParams, _ shape: BatchShape, firstKeptDay: Int64?) throws
+        -> HotCommitResult
+    {
         var runs = 0
         // What the last transaction run would have committed, for a COMMIT whose answer is lost.
         var pending: HotCommitResult?
@@ -59,7 +88,7 @@ public final class HotStore: Sendable {
             return try pool.withTransaction(.repeatableRead, maxAttempts: 12, retryIf: { $0.isUniqueViolation }) {
                 runs += 1
                 pending = nil
-                let result = try commitRun(params, shape, runs: runs, $0)
+                let result = try commitRun(params, shape, firstKeptDay: firstKeptDay, runs: runs, $0)
                 pending = result
                 return result
             }
@@ -76,9 +105,9 @@ public final class HotStore: Sendable {
     }
 
     /// One run of the commit transaction's body.
-    private func commitRun(_ params: HotCommitParams, _ shape: BatchShape, runs: Int, _ c: PostgresConnection)
-        throws -> HotCommitResult
-    {
+    private func commitRun(
+        _ params: HotCommitParams, _ shape: BatchShape, firstKeptDay: Int64?, runs: Int, _ c: PostgresConnection
+    ) throws -> HotCommitResult {
         let batch = params.readings
         let interpolated = batch.quality.reduce(0) { $0 + ($1 == .interpolated ? 1 : 0) }
         let jobID = PostgresValue.int(params.lease.jobID)
@@ -111,9 +140,23 @@ public final class HotStore: Sendable {
             }
             var stats = HotCommitStats(inserted: batch.count, replaced: 0, keptNewer: 0, transactionRuns: runs)
             if !batch.isEmpty {
-                let rowHourStart = try hourStarts(batch, shape, c)
-                stats = try load(batch, shape: shape, rowHourStart: rowHourStart, jobID: params.lease.jobID, c)
-                stats.transactionRuns = runs
+                var rowHourStart = try hourStarts(batch, shape, c)
+                var kept = batch
+                var keptShape = shape
+                if let firstKeptDay {
+                    let edge = firstKeptDay * HotStoreRetention.microsPerDay
+                    if rowHourStart.contains(where: { $0 < edge }) {
+                        (kept, rowHourStart) = Self.keep(batch, rowHourStart, hourStartingAtOrAfter: edge)
+                        keptShape = try BatchShape(kept)
+                    }
+                }
+                if kept.isEmpty {
+                    stats = HotCommitStats(inserted: 0, replaced: 0, keptNewer: 0, transactionRuns: runs)
+                } else {
+                    stats = try load(kept, shape: keptShape, rowHourStart: rowHourStart, jobID: params.lease.jobID, c)
+                    stats.transactionRuns = runs
+                }
+                stats.beyondRetention = batch.count - kept.count
             }
             try JobTransitions.markSucceeded(
                 params.lease, storedRows: batch.count, interpolatedRows: interpolated,
@@ -142,6 +185,51 @@ public final class HotStore: Sendable {
             hourOf[ts] = hour
         }
         return batch.ts.map { hourOf[$0] ?? Int64.min }
+    }
+
+    /// The rows of `batch` whose grid hour starts at or after `edge` (Unix µs), with their hour starts.
+    static func keep(_ batch: ReadingBatch, _ hourStart: [Int64], hourStartingAtOrAfter edge: Int64)
+        -> (ReadingBatch, [Int64])
+    {
+        var kept = ReadingBatch()
+        var keptHours: [Int64] = []
+        for i in 0..<batch.count where hourStart[i] >= edge {
+            kept.append(
+                meterID: batch.meterID[i], ts: batch.ts[i], kw: batch.kw[i], quality: batch.quality[i],
+                hourOfDay: batch.hourOfDay[i], isPeakWindow: batch.isPeakWindow[i])
+            keptHours.append(hourStart[i])
+        }
+        return (kept, keptHours)
+    }
+
+    /// Creates, outside the commit transaction, the partitions the batch's readings and their
+    /// rollup hours fall in, and today's and the next ``HotStoreSettings/partitionDaysAhead``
+    /// days', skipping days before the retention window. One catalog query when all exist.
+    private func preparePartitions(_ shape: BatchShape, firstKeptDay: Int64?, now: Int64) throws {
+        let today = HotStoreRetention.floorDiv(now, HotStoreRetention.secondsPerDay)
+        var wanted = Set(today...(today + Int64(max(0, settings.partitionDaysAhead))))
+        if !shape.distinctTs.isEmpty {
+            try pool.withConnection { c in
+                // The UTC days of the instants and of their grid hours' starts, which lie in the
+                // day before for the first readings after midnight in a +05:30 or +05:45 zone.
+                let days = try c.query(
+                    """
+                    SELECT DISTINCT (d - date '1970-01-01')::bigint AS day FROM (
+                        SELECT (u.ts AT TIME ZONE 'UTC')::date AS d FROM unnest($1::timestamptz[]) AS u(ts)
+                        UNION
+                        SELECT (gs_hour_start(u.ts, (SELECT value FROM store_settings WHERE key = 'grid_time_zone'))
+                                AT TIME ZONE 'UTC')::date
+                        FROM unnest($1::timestamptz[]) AS u(ts)
+                    ) days
+                    """, [.timestampArray(unixMicros: shape.distinctTs)])
+                for row in days.allRows { wanted.insert(try row.int("day")) }
+            }
+        }
+        if let firstKeptDay { wanted = wanted.filter { $0 >= firstKeptDay } }
+        try pool.withConnection { c in
+            let missing = try missingDays(wanted.sorted(), c)
+            try ensureDays(missing, c)
+        }
     }
 
     /// The succeeded job with the same content, if any (R-J-2).

@@ -32,7 +32,11 @@ extension JobStore {
     public func readingsCount() throws -> Int64 {
         try pool.withConnection { c in
             let estimate = try c.query(
-                "SELECT greatest(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = 'readings'::regclass")
+                // readings is partitioned by day: its own reltuples stays 0, its partitions' count.
+                """
+                SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint AS n
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'readings'::regclass
+                """)
             let guess = estimate.isEmpty ? 0 : try estimate.row(0).int("n")
             if guess >= 1_000_000 { return guess }
             return try c.query("SELECT count(*)::bigint AS n FROM readings").row(0).int("n")

@@ -1,0 +1,101 @@
+import Foundation
+import GreenStreamCore
+import Postgres
+import Testing
+
+@testable import GreenStreamStore
+
+/// Retention (issue 12): whole day partitions dropped with their rollups, the extent of the
+/// store, and readings older than the window archived but not loaded.
+@Suite struct HotStoreRetentionTests {
+    static let jan1: Int64 = 1_767_225_600  // Unix seconds
+    static let daySeconds: Int64 = 86_400
+
+    @Test("firstKeptDay: the UTC day holding now − N days; day strings round-trip")
+    func retentionEdgeArithmetic() {
+        // 2026-01-06 12:00 with 3 days: 2026-01-03 12:00 → first kept day 2026-01-03.
+        let first = HotStoreRetention.firstKeptDay(retentionDays: 3, now: Self.jan1 + 5 * Self.daySeconds + 43_200)
+        #expect(HotStoreRetention.dayString(first) == "2026-01-03")
+        #expect(HotStoreRetention.dayString(HotStoreRetention.firstKeptDay(retentionDays: 1, now: Self.jan1)) == "2025-12-31")
+        for text in ["1970-01-01", "2024-02-29", "2026-03-28", "1969-12-31", "9999-12-31"] {
+            #expect(HotStoreRetention.dayNumber(text).map(HotStoreRetention.dayString) == text)
+        }
+        #expect(HotStoreRetention.dayNumber("2026-01-01") == 20_454)
+        for bad in ["2025-02-29", "2026-13-01", "2026-1-01", "20260101", "2026-01-01 ", "２０２６-01-01"] {
+            #expect(HotStoreRetention.dayNumber(bad) == nil)
+        }
+    }
+
+    @Test(
+        "R-H-2 retention drops whole day partitions of readings and meter_hourly; extent() follows (UTC and +05:30)",
+        arguments: ["UTC", "Asia/Kolkata"])
+    func retentionDropsWholePartitionsAndRollups(zone: String) throws {
+        let db = try TestDatabase()
+        try db.hot.setGridTimeZone(zone)
+        let job = try db.makeRunningJob("five-days.csv")
+        // 2026-01-01 … 2026-01-05, 10 meters, every 15 minutes.
+        _ = try HotStoreTests.commit(db, job, meters: 1...10, slots: 0..<(5 * 96))
+        try db.pool.withConnection { _ = try $0.query("ANALYZE readings") }
+        let before = try db.hot.extent()
+        #expect(before.oldestDay == "2026-01-01" && before.newestDay == "2026-01-05")
+        #expect(before.rows == 10 * 5 * 96)
+        #expect(before.bytes > 0)
+
+        let now = Self.jan1 + 5 * Self.daySeconds + 43_200  // 2026-01-06 12:00: keep 2026-01-03 on
+        let dropped = try db.hot.dropPartitions(olderThanDays: 3, now: now)
+        // In +05:30 the grid hour 2025-12-31 23:30 UTC put a rollup partition on 2025-12-31.
+        #expect(dropped == (zone == "UTC" ? [] : ["2025-12-31"]) + ["2026-01-01", "2026-01-02"])
+        for name in ["readings_20260101", "readings_20260102", "meter_hourly_20260101", "meter_hourly_20260102"] {
+            #expect(try db.scalar("SELECT to_regclass($1)::text", [.text(name)]) == nil)
+        }
+        #expect(try db.int("SELECT count(*) FROM meter_hourly WHERE hour_start < '2026-01-03+00'") == 0)
+        // In +05:30 the grid hour 23:30–00:30 that straddles the edge went whole: its rollup row with
+        // the dropped day, its two readings after midnight with it, so rollups still match readings.
+        let straddling: Int64 = zone == "UTC" ? 0 : 2 * 10
+        #expect(try db.int("SELECT count(*) FROM readings") == 10 * 3 * 96 - straddling)
+        #expect(try db.int("SELECT count(*) FROM readings WHERE ts < '2026-01-03+00'") == 0)
+        #expect(try HotStoreTests.rollupMismatches(db, zone: zone) == 0)
+        try db.pool.withConnection { _ = try $0.query("ANALYZE readings") }
+        let after = try db.hot.extent()
+        #expect(after.oldestDay == "2026-01-03" && after.newestDay == "2026-01-05")
+        #expect(after.rows == 10 * 3 * 96 - straddling)
+        #expect(after.bytes < before.bytes)
+        // Again: nothing left to drop.
+        #expect(try db.hot.dropPartitions(olderThanDays: 3, now: now) == [])
+        #expect(throws: StoreError.self) { try db.hot.dropPartitions(olderThanDays: 0, now: now) }
+    }
+
+    @Test("extent() of an empty store names no day and counts nothing")
+    func extentOfAnEmptyStore() throws {
+        let db = try TestDatabase()
+        try db.hot.ensurePartitions(fromDay: "2026-01-01", throughDay: "2026-01-03")
+        let extent = try db.hot.extent()
+        #expect(extent.oldestDay == nil && extent.newestDay == nil && extent.rows == 0)
+    }
+
+    @Test("R-H-3 a file whose readings all fall before the retention window succeeds, loads nothing and is counted")
+    func fileBeforeTheWindowSucceedsAndIsCounted() throws {
+        let db = try TestDatabase()
+        let now = Self.jan1 + 20 * Self.daySeconds  // 2026-01-21 00:00; 7 days keep 2026-01-14 on
+        let hot = HotStore(pool: db.pool, settings: HotStoreSettings(retentionDays: 7, now: { now }))
+        let old = try db.makeRunningJob("january-first.csv")
+        let batch = makeBatch(meters: 1...5, slots: 0..<96) { Double($0) + Double($1) / 4 }
+        #expect(
+            try hot.commit(HotCommitParams(lease: old.lease, readings: batch))
+                == .committed(
+                    HotCommitStats(inserted: 0, replaced: 0, keptNewer: 0, transactionRuns: 1, beyondRetention: 480)))
+        #expect(try db.scalar("SELECT state::text FROM jobs WHERE id = $1", [.int(old.id)]) == "succeeded")
+        #expect(try db.int("SELECT count(*) FROM readings") == 0)
+        #expect(try db.scalar("SELECT to_regclass('readings_20260101')::text") == nil)
+
+        // A file across the edge: the days before it are counted, the rest loaded.
+        let mixed = try db.makeRunningJob("straddling.csv")
+        let across = makeBatch(meters: 1...2, slots: (12 * 96)..<(14 * 96)) { Double($0) + Double($1) / 4 }
+        #expect(
+            try hot.commit(HotCommitParams(lease: mixed.lease, readings: across))
+                == .committed(
+                    HotCommitStats(inserted: 192, replaced: 0, keptNewer: 0, transactionRuns: 1, beyondRetention: 192)))
+        #expect(try db.int("SELECT count(*) FROM readings WHERE ts >= '2026-01-14+00'") == 192)
+        #expect(try HotStoreTests.rollupMismatches(db, zone: "UTC") == 0)
+    }
+}
