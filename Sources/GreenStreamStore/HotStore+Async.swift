@@ -39,6 +39,11 @@ extension HotStore {
         try await pool.threads.run { try self.dropPartitions(olderThanDays: retentionDays, now: now) }
     }
 
+    /// See ``dropExpiredPartitions()``.
+    public func dropExpiredPartitions() async throws -> [String] {
+        try await pool.threads.run { try self.dropExpiredPartitions() }
+    }
+
     /// See ``extent()``.
     public func extent() async throws -> HotStoreExtent {
         try await pool.threads.run { try self.extent() }

@@ -69,11 +69,12 @@ extension HotStore {
                 DELETE FROM readings r
                 USING unnest($2::bigint[], $3::timestamptz[], $4::timestamptz[]) AS b(meter_id, lo, hi)
                 WHERE r.meter_id = b.meter_id AND r.ts BETWEEN b.lo AND b.hi AND r.job_id < $1
+                  AND r.ts BETWEEN ($5::timestamptz[])[1] AND ($5::timestamptz[])[2]
                 """,
                 [
                     .int(jobID), .int64Array(wholeRanges.map { shape.meters[$0] }),
                     .timestampArray(unixMicros: wholeRanges.map { shape.firstTs[$0] }),
-                    .timestampArray(unixMicros: wholeRanges.map { shape.lastTs[$0] }),
+                    .timestampArray(unixMicros: wholeRanges.map { shape.lastTs[$0] }), Self.tsBounds(shape),
                 ]
             ).affectedRows
         }
@@ -82,14 +83,24 @@ extension HotStore {
                 """
                 DELETE FROM readings r USING unnest($2::bigint[], $3::timestamptz[]) AS b(meter_id, ts)
                 WHERE r.meter_id = b.meter_id AND r.ts = b.ts AND r.job_id < $1
+                  AND r.ts BETWEEN ($4::timestamptz[])[1] AND ($4::timestamptz[])[2]
                 """,
                 [
                     .int(jobID), .int64Array(keyed.map { batch.meterID[$0] }),
-                    .timestampArray(unixMicros: keyed.map { batch.ts[$0] }),
+                    .timestampArray(unixMicros: keyed.map { batch.ts[$0] }), Self.tsBounds(shape),
                 ]
             ).affectedRows
         }
         guard deleted == expected else { throw StoreError.corruptRow("replaced \(deleted) of \(expected) readings") }
+    }
+
+    /// The batch's first and last instant, `[lo, hi]`, as a `timestamptz[]` parameter. Every
+    /// statement over `readings` also says `ts BETWEEN ($n)[1] AND ($n)[2]`: the per-row bounds
+    /// come from `unnest`, which only prunes partitions at run time, after the planner has planned
+    /// every partition (~60 ms per statement with a year of days); this constant bound lets it
+    /// plan the batch's days only.
+    static func tsBounds(_ shape: BatchShape) -> PostgresValue {
+        .timestampArray(unixMicros: [shape.distinctTs.first ?? 0, shape.distinctTs.last ?? 0])
     }
 
     /// Stored readings of the batch's meters inside each meter's first…last instant, sorted by
@@ -108,10 +119,11 @@ extension HotStore {
                    array_agg(r.kw) AS kws, array_agg(r.job_id) AS jobs
             FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS b(meter_id, lo, hi, n)
             JOIN readings r ON r.meter_id = b.meter_id AND r.ts BETWEEN b.lo AND b.hi
+                AND r.ts BETWEEN ($4::timestamptz[])[1] AND ($4::timestamptz[])[2]
             GROUP BY b.n
             """, [
                 .int64Array(shape.meters), .timestampArray(unixMicros: shape.firstTs),
-                .timestampArray(unixMicros: shape.lastTs),
+                .timestampArray(unixMicros: shape.lastTs), Self.tsBounds(shape),
             ])
         var perMeter: [(n: Int, offsets: [Int64], kw: [Double], jobs: [Int64])] = []
         perMeter.reserveCapacity(result.rows.count)
@@ -173,6 +185,11 @@ extension HotStore {
 
     private func applyRollup(_ rollup: HourlyRollup, _ c: PostgresConnection) throws {
         guard rollup.count > 0 else { return }
+        // The batch's first and last hour start: a constant bound lets the planner prune
+        // meter_hourly to those days' partitions (see tsBounds).
+        let hours = PostgresValue.timestampArray(unixMicros: [
+            rollup.hourStart.min() ?? 0, rollup.hourStart.max() ?? 0,
+        ])
         var isRewritten = [Bool](repeating: false, count: rollup.count)
         for g in rollup.rewritten { isRewritten[g] = true }
         let candidates = rollup.candidateExisting.filter { !isRewritten[$0] }
@@ -180,10 +197,11 @@ extension HotStore {
             """
             SELECT b.n FROM unnest($1::bigint[], $2::timestamptz[]) WITH ORDINALITY AS b(meter_id, hour_start, n)
             JOIN meter_hourly m ON m.meter_id = b.meter_id AND m.hour_start = b.hour_start
+                AND m.hour_start BETWEEN ($3::timestamptz[])[1] AND ($3::timestamptz[])[2]
             """,
             [
                 .int64Array(candidates.map { rollup.meterID[$0] }),
-                .timestampArray(unixMicros: candidates.map { rollup.hourStart[$0] }),
+                .timestampArray(unixMicros: candidates.map { rollup.hourStart[$0] }), hours,
             ])
         var exists = [Bool](repeating: false, count: rollup.count)
         for row in found.rows {
@@ -209,12 +227,13 @@ extension HotStore {
                 FROM unnest($1::bigint[], $2::timestamptz[], $3::numeric[], $4::bigint[])
                     AS b(meter_id, hour_start, kw_delta, count_delta)
                 WHERE m.meter_id = b.meter_id AND m.hour_start = b.hour_start
+                  AND m.hour_start BETWEEN ($5::timestamptz[])[1] AND ($5::timestamptz[])[2]
                 """,
                 [
                     .int64Array(update.map { rollup.meterID[$0] }),
                     .timestampArray(unixMicros: update.map { rollup.hourStart[$0] }),
                     .text("{" + update.map { rollup.kwDelta[$0].literal }.joined(separator: ",") + "}"),
-                    .int64Array(update.map { Int64(rollup.countDelta[$0]) }),
+                    .int64Array(update.map { Int64(rollup.countDelta[$0]) }), hours,
                 ])
         }
         if !insert.isEmpty {
@@ -230,11 +249,12 @@ extension HotStore {
                 DELETE FROM meter_hourly m
                 USING unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS b(meter_id, first, last)
                 WHERE m.meter_id = b.meter_id AND m.hour_start BETWEEN b.first AND b.last
+                  AND m.hour_start BETWEEN ($4::timestamptz[])[1] AND ($4::timestamptz[])[2]
                 """,
                 [
                     .int64Array(rollup.rewrittenRanges.map(\.meterID)),
                     .timestampArray(unixMicros: rollup.rewrittenRanges.map(\.first)),
-                    .timestampArray(unixMicros: rollup.rewrittenRanges.map(\.last)),
+                    .timestampArray(unixMicros: rollup.rewrittenRanges.map(\.last)), hours,
                 ])
             let copied = rollup.rewritten.indices.filter { !rollup.total[$0].overflowed }
             if !copied.isEmpty {
@@ -259,6 +279,7 @@ extension HotStore {
             CROSS JOIN LATERAL (
                 SELECT sum(r.kw::numeric) AS kw_sum, count(*)::integer AS n FROM readings r
                 WHERE r.meter_id = g.meter_id AND r.ts >= g.hour_start AND r.ts < g.hour_start + interval '1 hour'
+                  AND r.ts >= ($3::timestamptz[])[1] AND r.ts < ($3::timestamptz[])[2]
                   AND gs_hour_start(r.ts, (SELECT value FROM store_settings WHERE key = 'grid_time_zone'))
                       = g.hour_start
             ) s
@@ -267,6 +288,11 @@ extension HotStore {
             [
                 .int64Array(groups.map { rollup.meterID[$0] }),
                 .timestampArray(unixMicros: groups.map { rollup.hourStart[$0] }),
+                // Constant bounds for partition pruning at plan time (see tsBounds).
+                .timestampArray(unixMicros: [
+                    groups.map { rollup.hourStart[$0] }.min() ?? 0,
+                    (groups.map { rollup.hourStart[$0] }.max() ?? 0) + 3_600_000_000,
+                ]),
             ])
     }
 }

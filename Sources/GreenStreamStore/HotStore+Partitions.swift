@@ -89,6 +89,14 @@ extension HotStore {
         }
     }
 
+    /// ``dropPartitions(olderThanDays:now:)`` with this store's ``HotStoreSettings/retentionDays``
+    /// and clock; nothing when the store keeps everything. The coordinator calls it at start and
+    /// about hourly, and logs the days it returns.
+    public func dropExpiredPartitions() throws -> [String] {
+        guard let days = settings.retentionDays else { return [] }
+        return try dropPartitions(olderThanDays: days, now: settings.now())
+    }
+
     /// Oldest and newest day holding readings, readings stored (estimated) and bytes on disk.
     public func extent() throws -> HotStoreExtent {
         try pool.withConnection { c in

@@ -69,11 +69,26 @@ extension JobStore {
                     """
                 ).row(0).string("d")
             }
+            // The day's hours as instants, then grid_hourly ranked like grid_peak_hours ranks a day:
+            // a constant hour_start bound lets the planner read only those days' partitions,
+            // where `grid_peak_hours WHERE day = …` would aggregate all of meter_hourly.
+            let bounds = try c.query(
+                """
+                SELECT gs_to_unix_micros($1::date::timestamp AT TIME ZONE z.value) AS lo,
+                       gs_to_unix_micros(($1::date + 1)::timestamp AT TIME ZONE z.value) AS hi
+                FROM store_settings z WHERE z.key = 'grid_time_zone'
+                """, [.text(dayText)]
+            ).row(0)
             let rows = try c.query(
                 """
-                SELECT gs_to_unix_micros(hour_start) AS hour_start, meters, load_kw FROM grid_peak_hours
-                WHERE day = $1::date AND peak_rank <= $2 ORDER BY peak_rank, hour_start
-                """, [.text(dayText), .int(Int64(top))])
+                SELECT gs_to_unix_micros(hour_start) AS hour_start, meters, load_kw FROM (
+                    SELECT hour_start, meters, load_kw, rank() OVER (ORDER BY load_kw DESC, hour_start) AS peak_rank
+                    FROM grid_hourly
+                    WHERE hour_start >= ($1::timestamptz[])[1] AND hour_start < ($1::timestamptz[])[2]
+                ) ranked
+                WHERE peak_rank <= $2 ORDER BY peak_rank, hour_start
+                """,
+                [.timestampArray(unixMicros: [try bounds.int("lo"), try bounds.int("hi")]), .int(Int64(top))])
             let hours = try rows.allRows.map {
                 PeakHourRow(
                     hourStartMicros: try $0.int("hour_start"), meters: Int(try $0.int("meters")),

@@ -59,7 +59,9 @@ import Testing
         }
     }
 
-    @Test("R-H-1 R-H-2 a correction of last week's partition: the later job wins, an earlier one keeps nothing, rollups exact")
+    @Test(
+        "R-H-1 R-H-2 a correction of last week's partition: the later job wins, an earlier one keeps nothing, rollups exact"
+    )
     func correctionIntoAnOlderPartition() throws {
         let db = try TestDatabase()
         let original = try db.makeRunningJob("week.csv", worker: "a")
@@ -86,8 +88,10 @@ import Testing
             try db.int(
                 "SELECT count(*) FROM readings WHERE job_id = $1 AND ts < '2026-01-02+00' AND meter_id <= 3",
                 [.int(correction.id)]) == 288)
-        #expect(try db.int("SELECT count(*) FROM readings WHERE meter_id <= 3 AND ts < '2026-01-02+00' AND job_id <> $1",
-                           [.int(correction.id)]) == 0)
+        #expect(
+            try db.int(
+                "SELECT count(*) FROM readings WHERE meter_id <= 3 AND ts < '2026-01-02+00' AND job_id <> $1",
+                [.int(correction.id)]) == 0)
         #expect(try db.int("SELECT count(*) FROM readings") == 6 * 8 * 96 + 2 * 10)
         #expect(try Self.rowsPerPartition(db, "readings").count == 8)
         #expect(try HotStoreTests.rollupMismatches(db, zone: "UTC") == 0)
@@ -117,7 +121,9 @@ import Testing
     @Test("R-H-3 ensurePartitions is idempotent, safe for concurrent callers and refuses malformed days")
     func ensurePartitionsIsIdempotentAndConcurrentSafe() throws {
         let db = try TestDatabase()
-        let results = runOnThreads(4) { _ in try db.hot.ensurePartitions(fromDay: "2026-03-28", throughDay: "2026-04-02") }
+        let results = runOnThreads(4) { _ in
+            try db.hot.ensurePartitions(fromDay: "2026-03-28", throughDay: "2026-04-02")
+        }
         for r in results { #expect(throws: Never.self) { try r.get() } }
         try db.hot.ensurePartitions(fromDay: "2026-03-30", throughDay: "2026-04-03")
         #expect(try db.hot.partitionDays().map(\.day) == [
@@ -127,8 +133,9 @@ import Testing
             try db.int(
                 "SELECT count(*) FROM pg_inherits WHERE inhparent IN ('readings'::regclass, 'meter_hourly'::regclass)")
                 == 14)
-        #expect(throws: StoreError.self) { try db.hot.ensurePartitions(fromDay: "2026-02-30", throughDay: "2026-03-01") }
-        #expect(throws: StoreError.self) { try db.hot.ensurePartitions(fromDay: "2026-03-02", throughDay: "2026-03-01") }
+        for (from, through) in [("2026-02-30", "2026-03-01"), ("2026-03-02", "2026-03-01")] {
+            #expect(throws: StoreError.self) { try db.hot.ensurePartitions(fromDay: from, throughDay: through) }
+        }
         #expect(throws: StoreError.self) { try db.hot.ensurePartitions(fromDay: "x'); DROP", throughDay: "2026-03-01") }
     }
 
@@ -153,7 +160,8 @@ import Testing
         }
         #expect(done, "the commit of a new day waited for a transaction on another day")
         try holder.execute(unsafeSQL: "ROLLBACK")
-        #expect(try call.value() == .committed(HotCommitStats(inserted: 32, replaced: 0, keptNewer: 0, transactionRuns: 1)))
+        #expect(
+            try call.value() == .committed(HotCommitStats(inserted: 32, replaced: 0, keptNewer: 0, transactionRuns: 1)))
         #expect(try Self.rowsPerPartition(db, "readings") == ["readings_20260101": 32, "readings_20260109": 32])
     }
 
@@ -162,7 +170,8 @@ import Testing
         let db = try TestDatabase()
         let jobs = try (0..<4).map { try db.makeRunningJob("new-day-\($0).csv", worker: "w\($0)") }
         let results = runOnThreads(4) { i in
-            try Self.commit(db, jobs[i], meters: 1...20, slots: (i * 10 * Self.slotsPerDay)..<(i * 10 * Self.slotsPerDay + 96))
+            let first = i * 10 * Self.slotsPerDay
+            return try Self.commit(db, jobs[i], meters: 1...20, slots: first..<(first + 96))
         }
         for r in results {
             guard case .success(.committed(let stats)) = r else {
@@ -197,17 +206,56 @@ import Testing
             #expect(!grid.contains(other), "\(grid)")
         }
         let meter = try Self.plan(
-            db, "SELECT ts, kw FROM readings WHERE meter_id = 7 AND ts >= '2026-01-02 06:00+00' AND ts < '2026-01-03 06:00+00'")
+            db,
+            """
+            SELECT ts, kw FROM readings
+            WHERE meter_id = 7 AND ts >= '2026-01-02 06:00+00' AND ts < '2026-01-03 06:00+00'
+            """)
         #expect(meter.contains("readings_20260102") && meter.contains("readings_20260103"))
         #expect(!meter.contains("readings_20260101") && !meter.contains("readings_20260104"), "\(meter)")
         #expect(meter.contains("Index"), "\(meter)")
         // The same through bound parameters (how an application asks): pruned at executor start-up.
         let rows = try db.pool.withConnection { c in
             try c.query(
-                "SELECT count(*) AS n FROM readings WHERE meter_id = $1 AND ts >= $2::timestamptz AND ts < $3::timestamptz",
+                """
+                SELECT count(*) AS n FROM readings
+                WHERE meter_id = $1 AND ts >= $2::timestamptz AND ts < $3::timestamptz
+                """,
                 [.int(7), .text("2026-01-02 06:00+00"), .text("2026-01-03 06:00+00")]
             ).row(0).int("n")
         }
         #expect(rows == 96)
+    }
+
+    @Test(
+        "R-F-3 the peak hours of one grid day (gsctl peak) equal grid_peak_hours for that day, across DST and +05:30",
+        arguments: ["Asia/Kolkata", "Europe/Berlin"])
+    func peakHoursOfADayMatchTheView(zone: String) throws {
+        let db = try TestDatabase()
+        try db.hot.setGridTimeZone(zone)
+        let job = try db.makeRunningJob("dst-weekend.csv")
+        // 2026-03-27 … 2026-03-30 UTC (Europe's spring-forward night is 2026-03-29), 3 meters.
+        let start: Int64 = Self.jan1 + 85 * Self.day
+        let batch = makeBatch(meters: 1...3, slots: 0..<(4 * Self.slotsPerDay), startMicros: start) { meter, slot in
+            Double((slot * 37 + Int(meter) * 11) % 97) / 7
+        }
+        _ = try db.hot.commit(HotCommitParams(lease: job.lease, readings: batch))
+        for day in ["2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30", "2026-03-31"] {
+            let viaView = try db.pool.withConnection { c in
+                try c.query(
+                    """
+                    SELECT gs_to_unix_micros(hour_start) AS h, meters, load_kw FROM grid_peak_hours
+                    WHERE day = $1::date AND peak_rank <= 5 ORDER BY peak_rank, hour_start
+                    """, [.text(day)]
+                ).allRows.map {
+                    PeakHourRow(
+                        hourStartMicros: try $0.int("h"), meters: Int(try $0.int("meters")),
+                        loadKW: try $0.double("load_kw"))
+                }
+            }
+            let peak = try db.jobs.peakHours(day: day, top: 5)
+            #expect(peak.day == day)
+            #expect(!viaView.isEmpty && peak.hours == viaView, "\(day)")
+        }
     }
 }

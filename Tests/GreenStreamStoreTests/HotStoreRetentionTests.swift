@@ -16,7 +16,8 @@ import Testing
         // 2026-01-06 12:00 with 3 days: 2026-01-03 12:00 → first kept day 2026-01-03.
         let first = HotStoreRetention.firstKeptDay(retentionDays: 3, now: Self.jan1 + 5 * Self.daySeconds + 43_200)
         #expect(HotStoreRetention.dayString(first) == "2026-01-03")
-        #expect(HotStoreRetention.dayString(HotStoreRetention.firstKeptDay(retentionDays: 1, now: Self.jan1)) == "2025-12-31")
+        let oneDay = HotStoreRetention.firstKeptDay(retentionDays: 1, now: Self.jan1)
+        #expect(HotStoreRetention.dayString(oneDay) == "2025-12-31")
         for text in ["1970-01-01", "2024-02-29", "2026-03-28", "1969-12-31", "9999-12-31"] {
             #expect(HotStoreRetention.dayNumber(text).map(HotStoreRetention.dayString) == text)
         }
@@ -97,5 +98,29 @@ import Testing
                     HotCommitStats(inserted: 192, replaced: 0, keptNewer: 0, transactionRuns: 1, beyondRetention: 192)))
         #expect(try db.int("SELECT count(*) FROM readings WHERE ts >= '2026-01-14+00'") == 192)
         #expect(try HotStoreTests.rollupMismatches(db, zone: "UTC") == 0)
+        // Commits made no partition before the window; one made by hand goes with the store's own window.
+        #expect(try hot.partitionDays().first?.day == "2026-01-14")
+        try hot.ensurePartitions(fromDay: "2026-01-10", throughDay: "2026-01-10")
+        #expect(try hot.dropExpiredPartitions() == ["2026-01-10"])
+        #expect(try db.hot.dropExpiredPartitions() == [])  // keeps everything
+    }
+
+    @Test("R-H-2 in a +05:30 grid zone the window keeps whole grid hours: the hour straddling the edge is not loaded")
+    func retentionEdgeKeepsWholeGridHours() throws {
+        let db = try TestDatabase()
+        try db.hot.setGridTimeZone("Asia/Kolkata")
+        let now = Self.jan1 + 20 * Self.daySeconds  // first kept day 2026-01-14 with 7 days
+        let hot = HotStore(pool: db.pool, settings: HotStoreSettings(retentionDays: 7, now: { now }))
+        let job = try db.makeRunningJob("edge.csv")
+        // 2026-01-13 23:00 … 2026-01-14 01:45 UTC. Grid hours start at :30 UTC; 23:30–00:30 starts before
+        // the edge, so 23:00–00:15 (6 slots) stay out and 00:30–01:45 (6 slots) go in, per meter.
+        let batch = makeBatch(meters: 1...2, slots: (13 * 96 - 4)..<(13 * 96 + 8)) { Double($0) + Double($1) / 8 }
+        #expect(
+            try hot.commit(HotCommitParams(lease: job.lease, readings: batch))
+                == .committed(
+                    HotCommitStats(inserted: 12, replaced: 0, keptNewer: 0, transactionRuns: 1, beyondRetention: 12)))
+        #expect(try db.scalar("SELECT min(ts)::text FROM readings") == "2026-01-14 00:30:00+00")
+        #expect(try db.scalar("SELECT to_regclass('meter_hourly_20260113')::text") == nil)
+        #expect(try HotStoreTests.rollupMismatches(db, zone: "Asia/Kolkata") == 0)
     }
 }

@@ -23,11 +23,17 @@ import Testing
                 FROM meter_hourly
                 """) ?? "",
             try db.scalar("SELECT count(*) FROM readings") ?? "",
-            try db.scalar("SELECT md5(string_agg(format('%s|%s|%s', hour_start, meters, load_kw), ',' ORDER BY hour_start)) FROM grid_hourly") ?? "",
+            try db.scalar(
+                """
+                SELECT md5(string_agg(format('%s|%s|%s', hour_start, meters, load_kw), ',' ORDER BY hour_start))
+                FROM grid_hourly
+                """) ?? "",
         ]
     }
 
-    @Test("R-H-1 R-H-2 R-H-1b migration 006 moves a populated store (days, corrections, rollups) into day partitions, not a reading lost")
+    @Test(
+        "R-H-1 R-H-2 R-H-1b migration 006 moves a populated store (days, corrections, rollups) into day partitions intact"
+    )
     func migrationOfAPopulatedStore() throws {
         let db = try TestDatabase(migrate: false)
         let upTo005 = try Migrator(migrations: Migrator.bundled().filter { $0.version <= 5 })
@@ -65,7 +71,8 @@ import Testing
             try c.query(
                 """
                 INSERT INTO meter_hourly (meter_id, hour_start, kw_sum, readings)
-                SELECT meter_id, gs_hour_start(ts, 'Asia/Kolkata'), sum(kw::numeric), count(*) FROM readings GROUP BY 1, 2
+                SELECT meter_id, gs_hour_start(ts, 'Asia/Kolkata'), sum(kw::numeric), count(*)
+                FROM readings GROUP BY 1, 2
                 """)
         }
         #expect(try db.int("SELECT count(*) FROM readings") == 40 * 4 * 96 + 5 * 96)
@@ -84,7 +91,10 @@ import Testing
                 "readings_20260104": 3840 + 480,
             ])
         // 2025-12-31 23:30 UTC is the first grid hour: its rollup lives in the day before.
-        #expect(try db.hot.partitionDays().map(\.day) == ["2025-12-31", "2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04"])
+        #expect(
+            try db.hot.partitionDays().map(\.day) == [
+                "2025-12-31", "2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04",
+            ])
         #expect(try db.scalar("SELECT to_regclass('readings_005')::text") == nil)
         #expect(try db.int("SELECT count(*) FROM grid_peak_hours WHERE peak_rank = 1") == 5)
 
