@@ -9,7 +9,7 @@ struct DashboardQuery {
 
     /// The three queries of issue 12 for the last day committed (`lastDay`, unix seconds at UTC
     /// midnight): that day's `grid_hourly`, one meter's 24 hours up to noon of that day (a window
-    /// across two daily partitions), and the day's peak hours as `gsctl peak` asks for them.
+    /// across two daily partitions), and the day's peak hours in two forms.
     static func dashboard(lastDay: Int64, meter: Int64) -> [DashboardQuery] {
         let day = UTCDay.format(lastDay)
         let next = UTCDay.format(lastDay + 86_400)
@@ -30,22 +30,25 @@ struct DashboardQuery {
                     WHERE meter_id = $1 AND ts >= $2::timestamptz AND ts < $3::timestamptz ORDER BY ts
                     """,
                 parameters: [.int(meter), .text(noonBefore), .text(noon)]),
+            // The day's peak hours through the view, as `gsctl peak` asked before it was bounded:
+            // the day computed inside grid_peak_hours cannot prune partitions.
             DashboardQuery(
-                name: "peak hours of the day (gsctl peak)",
+                name: "peak hours of the day, grid_peak_hours view",
                 sql: """
                     SELECT gs_to_unix_micros(hour_start) AS hour_start, meters, load_kw FROM grid_peak_hours
                     WHERE day = $1::date AND peak_rank <= $2 ORDER BY peak_rank, hour_start
                     """,
                 parameters: [.text(day), .int(24)]),
-            // The same answer for a UTC grid day, asked so that the planner can prune: bounds on
-            // hour_start pass through grid_hourly's GROUP BY, the day computed inside
-            // grid_peak_hours does not.
+            // As `gsctl peak` asks now (JobStore.peakHours, UTC grid zone): grid_hourly ranked within
+            // the day's instants; hour_start bounds pass through grid_hourly's GROUP BY and prune.
             DashboardQuery(
-                name: "peak hours of the day, bounded on hour_start",
+                name: "peak hours of the day, bounded on hour_start (gsctl peak)",
                 sql: """
-                    SELECT gs_to_unix_micros(hour_start) AS hour_start, meters, load_kw FROM grid_hourly
-                    WHERE hour_start >= $1::timestamptz AND hour_start < $2::timestamptz
-                    ORDER BY load_kw DESC, hour_start LIMIT $3
+                    SELECT gs_to_unix_micros(hour_start) AS hour_start, meters, load_kw FROM (
+                        SELECT hour_start, meters, load_kw, rank() OVER (ORDER BY load_kw DESC, hour_start) AS peak_rank
+                        FROM grid_hourly WHERE hour_start >= $1::timestamptz AND hour_start < $2::timestamptz
+                    ) ranked
+                    WHERE peak_rank <= $3 ORDER BY peak_rank, hour_start
                     """,
                 parameters: [.text("\(day) 00:00:00+00"), .text("\(next) 00:00:00+00"), .int(24)]),
         ]
