@@ -115,12 +115,17 @@ public final class HotStore: Sendable {
             // Without these the planner may hash-join a batch against all of readings once it is
             // large, so every load slows as the table grows (notes/postgres.md).
             // Memoize only adds a cache miss per probe here: every key is probed once.
+            // Day partitions add a second trap: a partition just filled and not yet analyzed looks
+            // tiny, and the planner then scans it once into a Materialize node and compares every
+            // batch meter with every row (a 100 k-row correction DELETE took 30–36 s instead of
+            // 0.2 s in bench-hotstore). Every statement here is meant as index probes per key.
             // JIT compiles each 100 k-row statement for 150–250 ms and wins nothing back.
             // Stored kW values must come back as text that reads back to the same double
             // (the rollup subtracts exactly what was added), whatever the server's default.
             try c.execute(
                 unsafeSQL: """
                     SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_memoize = off;
+                    SET LOCAL enable_seqscan = off; SET LOCAL enable_material = off;
                     SET LOCAL jit = off; SET LOCAL extra_float_digits = 3
                     """)
             let job = try c.query("SELECT attempt, state::text AS state FROM jobs WHERE id = $1 FOR UPDATE", [jobID])

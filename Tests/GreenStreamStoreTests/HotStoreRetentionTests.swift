@@ -123,4 +123,33 @@ import Testing
         #expect(try db.scalar("SELECT to_regclass('meter_hourly_20260113')::text") == nil)
         #expect(try HotStoreTests.rollupMismatches(db, zone: "Asia/Kolkata") == 0)
     }
+
+    @Test("R-H-3 a retention drop waits for a commit in flight and then drops; no deadlock, nothing half done")
+    func dropWaitsForACommitInFlight() throws {
+        let db = try TestDatabase()
+        let job = try db.makeRunningJob("two-days.csv")
+        _ = try HotStoreTests.commit(db, job, meters: 1...3, slots: 0..<(2 * 96))
+        // What a commit holds while it runs: ROW EXCLUSIVE on readings and meter_hourly.
+        let holder = try PostgresConnection.connect(url: db.url)
+        try holder.execute(unsafeSQL: "BEGIN")
+        try holder.query("DELETE FROM readings WHERE meter_id = 1 AND ts = '2026-01-02 00:00+00'")
+        try holder.query("UPDATE meter_hourly SET readings = readings WHERE meter_id = 1")
+        defer { _ = try? holder.execute(unsafeSQL: "ROLLBACK") }
+        let now = Self.jan1 + 2 * Self.daySeconds + 3600  // 2026-01-03 01:00, 1 day: keep 2026-01-02 on
+        let drop = BackgroundCall { try db.hot.dropPartitions(olderThanDays: 1, now: now) }
+        // The drop is queued behind the holder for ACCESS EXCLUSIVE on readings.
+        let waiting = waitUntil {
+            (try? db.int(
+                """
+                SELECT count(*) FROM pg_locks l WHERE NOT l.granted AND l.mode = 'AccessExclusiveLock'
+                  AND l.relation = 'readings'::regclass
+                """)) == 1
+        }
+        #expect(waiting)
+        #expect(try db.scalar("SELECT to_regclass('readings_20260101')::text") == "readings_20260101")
+        try holder.execute(unsafeSQL: "ROLLBACK")
+        #expect(try drop.value() == ["2026-01-01"])
+        #expect(try db.int("SELECT count(*) FROM readings") == 3 * 96)
+        #expect(try HotStoreTests.rollupMismatches(db, zone: "UTC") == 0)
+    }
 }
