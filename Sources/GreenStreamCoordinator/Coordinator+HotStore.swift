@@ -19,7 +19,8 @@ extension Coordinator {
                         metadata: [
                             "days": "\(dropped.joined(separator: ","))", "count": "\(dropped.count)",
                             "retention_days": "\(days)",
-                        ])
+                        ]
+                    )
                 }
             } catch {
                 logger.error("hot store: dropping partitions beyond \(days) days failed: \(error)")

@@ -22,14 +22,16 @@ struct DashboardQuery {
                     SELECT hour_start, meters, load_kw FROM grid_hourly
                     WHERE hour_start >= $1::timestamptz AND hour_start < $2::timestamptz ORDER BY hour_start
                     """,
-                parameters: [.text("\(day) 00:00:00+00"), .text("\(next) 00:00:00+00")]),
+                parameters: [.text("\(day) 00:00:00+00"), .text("\(next) 00:00:00+00")]
+            ),
             DashboardQuery(
                 name: "one meter, last 24 h",
                 sql: """
                     SELECT ts, kw, quality FROM readings
                     WHERE meter_id = $1 AND ts >= $2::timestamptz AND ts < $3::timestamptz ORDER BY ts
                     """,
-                parameters: [.int(meter), .text(noonBefore), .text(noon)]),
+                parameters: [.int(meter), .text(noonBefore), .text(noon)]
+            ),
             // The day's peak hours through the view, as `gsctl peak` asked before it was bounded:
             // the day computed inside grid_peak_hours cannot prune partitions.
             DashboardQuery(
@@ -38,7 +40,8 @@ struct DashboardQuery {
                     SELECT gs_to_unix_micros(hour_start) AS hour_start, meters, load_kw FROM grid_peak_hours
                     WHERE day = $1::date AND peak_rank <= $2 ORDER BY peak_rank, hour_start
                     """,
-                parameters: [.text(day), .int(24)]),
+                parameters: [.text(day), .int(24)]
+            ),
             // As `gsctl peak` asks now (JobStore.peakHours, UTC grid zone): grid_hourly ranked within
             // the day's instants; hour_start bounds pass through grid_hourly's GROUP BY and prune.
             DashboardQuery(
@@ -50,7 +53,8 @@ struct DashboardQuery {
                     ) ranked
                     WHERE peak_rank <= $3 ORDER BY peak_rank, hour_start
                     """,
-                parameters: [.text("\(day) 00:00:00+00"), .text("\(next) 00:00:00+00"), .int(24)]),
+                parameters: [.text("\(day) 00:00:00+00"), .text("\(next) 00:00:00+00"), .int(24)]
+            ),
         ]
     }
 
@@ -80,7 +84,12 @@ struct DashboardQuery {
             return line[on.upperBound...].split(separator: " ").first.map(String.init)
         }
         return Timing(
-            medianMs: times[times.count / 2], minMs: times.first ?? 0, maxMs: times.last ?? 0, rows: rows,
-            scanned: scanned, plan: plan.joined(separator: "\n"))
+            medianMs: times[times.count / 2],
+            minMs: times.first ?? 0,
+            maxMs: times.last ?? 0,
+            rows: rows,
+            scanned: scanned,
+            plan: plan.joined(separator: "\n")
+        )
     }
 }

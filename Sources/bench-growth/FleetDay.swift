@@ -30,8 +30,13 @@ struct FleetFile {
                 let evening = (17..<21).contains(hour) ? 1.5 : (7..<9).contains(hour) ? 0.8 : 0.0
                 let kw = ((base + evening + noise * 0.3) * 1000).rounded() / 1000
                 batch.append(
-                    meterID: meter, ts: ts, kw: kw, quality: .measured, hourOfDay: hour,
-                    isPeakWindow: (17..<21).contains(hour))
+                    meterID: meter,
+                    ts: ts,
+                    kw: kw,
+                    quality: .measured,
+                    hourOfDay: hour,
+                    isPeakWindow: (17..<21).contains(hour)
+                )
             }
         }
         return batch
@@ -42,7 +47,12 @@ struct FleetFile {
         (0..<files).map { f in
             let first = meters * f / files
             let next = meters * (f + 1) / files
-            return FleetFile(day: day, firstMeter: Int64(first + 1), meterCount: next - first, intervalMinutes: intervalMinutes)
+            return FleetFile(
+                day: day,
+                firstMeter: Int64(first + 1),
+                meterCount: next - first,
+                intervalMinutes: intervalMinutes
+            )
         }
     }
 }

@@ -35,7 +35,9 @@ struct GrowthOptions {
         }
         func positive() throws -> Int {
             let text = try value()
-            guard let n = Int(text), n > 0 else { throw GrowthFailure("\(arguments[i - 1]) \(text): a positive integer") }
+            guard let n = Int(text), n > 0 else {
+                throw GrowthFailure("\(arguments[i - 1]) \(text): a positive integer")
+            }
             return n
         }
         while i < arguments.count {
@@ -55,7 +57,9 @@ struct GrowthOptions {
             }
             i += 1
         }
-        guard [5, 15, 30, 60].contains(intervalMinutes) else { throw GrowthFailure("--interval-minutes: 5, 15, 30 or 60") }
+        guard [5, 15, 30, 60].contains(intervalMinutes) else {
+            throw GrowthFailure("--interval-minutes: 5, 15, 30 or 60")
+        }
         guard filesPerDay <= meters else { throw GrowthFailure("--files-per-day must not exceed --meters") }
         guard !schemas.isEmpty, schemas.isSubset(of: ["reference", "partitioned"]) else {
             throw GrowthFailure("--schemas: reference, partitioned or both (comma-separated)")

@@ -19,15 +19,18 @@ final class GrowthSchema {
     init(label: String, serverURL: String, admin: PostgresConnection, migrations: [Migration]) throws {
         self.label = label
         schema = "bench_growth_\(label)_\(getpid())"
-        try admin.execute(unsafeSQL: try admin.query("SELECT format('CREATE SCHEMA %I', $1::text) AS s", [.text(schema)])
-            .row(0).string("s"))
+        try admin.execute(
+            unsafeSQL: try admin.query("SELECT format('CREATE SCHEMA %I', $1::text) AS s", [.text(schema)])
+                .row(0).string("s")
+        )
         let url = serverURL + (serverURL.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
         pool = ConnectionPool(url: url, maxConnections: 2)
         try pool.withConnection { c in _ = try Migrator(migrations: migrations).migrate(c) }
         jobs = JobStore(pool: pool)
         hot = HotStore(pool: pool)
         isPartitioned = try pool.withConnection { c in
-            try c.query("SELECT relkind::text AS k FROM pg_class WHERE oid = 'readings'::regclass").row(0).string("k") == "p"
+            try c.query("SELECT relkind::text AS k FROM pg_class WHERE oid = 'readings'::regclass").row(0).string("k")
+                == "p"
         }
     }
 
@@ -35,7 +38,8 @@ final class GrowthSchema {
         pool.closeIdle()
         _ = try? admin.execute(
             unsafeSQL: (try? admin.query("SELECT format('DROP SCHEMA %I CASCADE', $1::text) AS s", [.text(schema)])
-                .row(0).string("s")) ?? "SELECT 1")
+                .row(0).string("s")) ?? "SELECT 1"
+        )
     }
 
     /// Lands `name` as a job, claims it and commits `batch` under its lease, as a worker's result
@@ -78,7 +82,8 @@ final class GrowthSchema {
                     FROM (SELECT relid FROM pg_partition_tree($1::regclass) WHERE isleaf
                           UNION  -- pg_partition_tree lists nothing for a plain table
                           SELECT oid FROM pg_class WHERE oid = $1::regclass AND relkind = 'r') t
-                    """, [.text(table)]
+                    """,
+                    [.text(table)]
                 ).row(0)
                 return Size(tableBytes: try row.int("t"), indexBytes: try row.int("i"))
             }

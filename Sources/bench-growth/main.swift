@@ -45,8 +45,10 @@ if let url = ProcessInfo.processInfo.environment["GS_PG_URL"], !url.isEmpty {
 defer { _ = try? ownedServer?.run("stop") }
 let admin = try PostgresConnection.connect(url: serverURL)
 try admin.query("SELECT set_config('search_path', 'public', false)")
-let settings = try ["server_version", "fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "max_wal_size"]
-    .map { "\($0)=" + (try admin.query("SELECT current_setting($1) AS v", [.text($0)]).row(0).string("v")) }
+let settings = try [
+    "server_version", "fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "max_wal_size",
+]
+.map { "\($0)=" + (try admin.query("SELECT current_setting($1) AS v", [.text($0)]).row(0).string("v")) }
 
 // MARK: The two stores
 let bundled = try Migrator.bundled()
@@ -54,14 +56,20 @@ let latest = bundled.map(\.version).max() ?? 0
 var stores: [GrowthSchema] = []
 if options.schemas.contains("reference") {
     let reference = try GrowthSchema(
-        label: "reference", serverURL: serverURL, admin: admin, migrations: bundled.filter { $0.version <= 5 })
+        label: "reference",
+        serverURL: serverURL,
+        admin: admin,
+        migrations: bundled.filter { $0.version <= 5 }
+    )
     // The commit first makes sure the days it touches have partitions (gs_ensure_day_partition of
     // migration 006). The reference has one plain table: there the call does nothing, so both
     // stores run the same commit code, its checks included.
     if latest > 5 {
         try reference.pool.withConnection { c in
             _ = try c.execute(
-                unsafeSQL: "CREATE FUNCTION gs_ensure_day_partition(day date) RETURNS boolean LANGUAGE sql AS 'SELECT false'")
+                unsafeSQL:
+                    "CREATE FUNCTION gs_ensure_day_partition(day date) RETURNS boolean LANGUAGE sql AS 'SELECT false'"
+            )
         }
     }
     stores.append(reference)
@@ -78,7 +86,8 @@ say(
     bench-growth: \(options.days) days × \(options.meters) meters × \(1440 / options.intervalMinutes) readings \
     = \(perDay) readings/day in \(options.filesPerDay) files, from \(UTCDay.format(firstDay)); \
     migrations up to \(latest); \(settings.joined(separator: ", "))
-    """)
+    """
+)
 for store in stores {
     say("  \(store.label): schema \(store.schema), readings \(store.isPartitioned ? "partitioned" : "NOT partitioned")")
 }
@@ -106,7 +115,12 @@ for d in 0..<options.days {
     var seconds = [Double](repeating: 0, count: stores.count)
     var slowest = [Double](repeating: 0, count: stores.count)
     var rows = 0
-    for file in FleetFile.day(day, meters: options.meters, files: options.filesPerDay, intervalMinutes: options.intervalMinutes) {
+    for file in FleetFile.day(
+        day,
+        meters: options.meters,
+        files: options.filesPerDay,
+        intervalMinutes: options.intervalMinutes
+    ) {
         let batch = file.batch()
         rows += batch.count
         // Alternate which store commits first, so neither always meets a warm page cache.
@@ -124,14 +138,30 @@ for d in 0..<options.days {
     for (s, store) in stores.enumerated() {
         let size = try store.size()
         let figure = DayFigure(
-            label: store.label, day: d + 1, date: UTCDay.format(day), rows: rows, seconds: seconds[s],
-            slowestFile: slowest[s], totalRows: store.rows, readings: size.readings, hourly: size.hourly)
+            label: store.label,
+            day: d + 1,
+            date: UTCDay.format(day),
+            rows: rows,
+            seconds: seconds[s],
+            slowestFile: slowest[s],
+            totalRows: store.rows,
+            readings: size.readings,
+            hourly: size.hourly
+        )
         figures.append(figure)
         say(
             String(
                 format: "  day %d %@ %@: %d rows in %.1f s = %.0f rows/s (slowest file %.2f s); store %.2f GB",
-                figure.day, figure.date, store.label, rows, figure.seconds, figure.rate, figure.slowestFile,
-                Double(figure.readings.total + figure.hourly.total) / 1e9))
+                figure.day,
+                figure.date,
+                store.label,
+                rows,
+                figure.seconds,
+                figure.rate,
+                figure.slowestFile,
+                Double(figure.readings.total + figure.hourly.total) / 1e9
+            )
+        )
     }
 }
 
@@ -157,7 +187,9 @@ for store in stores {
         say(
             "| \(f.label) | \(f.day) | \(f.totalRows) | \(Int(f.rate)) | "
                 + String(format: "%.2f", f.rate / own[0].rate)
-                + " | \(mb(f.readings.tableBytes)) + \(mb(f.readings.indexBytes)) | \(mb(f.hourly.tableBytes)) + \(mb(f.hourly.indexBytes)) |")
+                + " | \(mb(f.readings.tableBytes)) + \(mb(f.readings.indexBytes))"
+                + " | \(mb(f.hourly.tableBytes)) + \(mb(f.hourly.indexBytes)) |"
+        )
     }
 }
 say("")
@@ -166,8 +198,10 @@ say("| --- | --- | ---: | ---: | ---: | --- |")
 for t in timings {
     let relations = Dictionary(grouping: t.timing.scanned) { $0 }.keys.sorted()
     say(
-        "| \(t.label) | \(t.query) | " + String(format: "%.1f | %.1f–%.1f", t.timing.medianMs, t.timing.minMs, t.timing.maxMs)
-            + " | \(t.timing.rows) | \(relations.count): \(relations.joined(separator: ", ")) |")
+        "| \(t.label) | \(t.query) | "
+            + String(format: "%.1f | %.1f–%.1f", t.timing.medianMs, t.timing.minMs, t.timing.maxMs)
+            + " | \(t.timing.rows) | \(relations.count): \(relations.joined(separator: ", ")) |"
+    )
 }
 say("")
 for store in stores {
@@ -176,25 +210,40 @@ for store in stores {
     let ratio = last.rate / first.rate
     say(
         String(
-            format: "%@: last day / first day = %.2f (goal for the partitioned store: ≥ 0.90, %@)", store.label, ratio,
-            store.label == "partitioned" ? (ratio >= 0.9 ? "met" : "MISSED") : "reference"))
+            format: "%@: last day / first day = %.2f (goal for the partitioned store: ≥ 0.90, %@)",
+            store.label,
+            ratio,
+            store.label == "partitioned" ? (ratio >= 0.9 ? "met" : "MISSED") : "reference"
+        )
+    )
 }
 for t in timings where t.label == "partitioned" {
-    say(String(format: "partitioned, %@: %.1f ms (goal < 50 ms: %@)", t.query, t.timing.medianMs, t.timing.medianMs < 50 ? "met" : "MISSED"))
+    say(
+        String(
+            format: "partitioned, %@: %.1f ms (goal < 50 ms: %@)",
+            t.query,
+            t.timing.medianMs,
+            t.timing.medianMs < 50 ? "met" : "MISSED"
+        )
+    )
 }
 if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
     say("load average at end: \(load.split(separator: " ").prefix(3).joined(separator: " "))")
 }
 
 // MARK: CSV and plans
-var csv = "kind,store,day,date,rows_in_store,day_rows,seconds,rows_per_s,readings_table_bytes,readings_index_bytes,"
+var csv =
+    "kind,store,day,date,rows_in_store,day_rows,seconds,rows_per_s,readings_table_bytes,readings_index_bytes,"
     + "hourly_table_bytes,hourly_index_bytes,query,median_ms,min_ms,max_ms\n"
 for f in figures {
-    csv += "day,\(f.label),\(f.day),\(f.date),\(f.totalRows),\(f.rows),\(String(format: "%.3f", f.seconds)),"
-        + "\(Int(f.rate)),\(f.readings.tableBytes),\(f.readings.indexBytes),\(f.hourly.tableBytes),\(f.hourly.indexBytes),,,,\n"
+    csv +=
+        "day,\(f.label),\(f.day),\(f.date),\(f.totalRows),\(f.rows),\(String(format: "%.3f", f.seconds)),"
+        + "\(Int(f.rate)),\(f.readings.tableBytes),\(f.readings.indexBytes),"
+        + "\(f.hourly.tableBytes),\(f.hourly.indexBytes),,,,\n"
 }
 for t in timings {
-    csv += "query,\(t.label),,,,,,,,,,,\(t.query),"
+    csv +=
+        "query,\(t.label),,,,,,,,,,,\(t.query),"
         + String(format: "%.2f,%.2f,%.2f", t.timing.medianMs, t.timing.minMs, t.timing.maxMs) + "\n"
 }
 let csvURL = URL(fileURLWithPath: options.csvPath)

@@ -33,10 +33,13 @@ struct CoordinatorHotStoreTests {
         let bytes = try #require(
             Int(
                 try fx.scalar(
-                """
-                SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits
-                WHERE inhparent IN ('readings'::regclass, 'meter_hourly'::regclass)
-                """) ?? ""))
+                    """
+                    SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits
+                    WHERE inhparent IN ('readings'::regclass, 'meter_hourly'::regclass)
+                    """
+                ) ?? ""
+            )
+        )
         #expect(stats.hotStore.bytes == bytes && bytes > 0)
         client.close()
         await fx.stop()
@@ -57,11 +60,21 @@ struct CoordinatorHotStoreTests {
             var batch = ReadingBatch()
             for slot in 0..<4 {
                 batch.append(
-                    meterID: 7, ts: day * 1_000_000 + Int64(slot) * 900_000_000, kw: 1.5, quality: .measured,
-                    hourOfDay: 0, isPeakWindow: false)
+                    meterID: 7,
+                    ts: day * 1_000_000 + Int64(slot) * 900_000_000,
+                    kw: 1.5,
+                    quality: .measured,
+                    hourOfDay: 0,
+                    isPeakWindow: false
+                )
             }
             _ = try await jobs.jobCreate(
-                JobCreateParams(fileName: "d\(n).csv", sha256: [UInt8](repeating: UInt8(n + 1), count: 32), sizeBytes: 1))
+                JobCreateParams(
+                    fileName: "d\(n).csv",
+                    sha256: [UInt8](repeating: UInt8(n + 1), count: 32),
+                    sizeBytes: 1
+                )
+            )
             let job = try #require(try await jobs.jobClaimNext(workerID: "w"))
             guard case .committed = try await hot.commit(HotCommitParams(lease: job.lease, readings: batch)) else {
                 throw TestFailure("commit of day \(n) failed")
@@ -79,7 +92,10 @@ struct CoordinatorHotStoreTests {
         // Partitions are made ahead at start: today and the next three days exist.
         #expect(days.contains(HotStoreRetention.dayString(today / 86_400 + 3)))
         #expect(try fx.scalar("SELECT count(*) FROM readings") == "4")
-        #expect(try fx.scalar("SELECT count(*) FROM meter_hourly WHERE hour_start < $1::timestamptz", [.text(yesterdayDay)]) == "0")
+        #expect(
+            try fx.scalar("SELECT count(*) FROM meter_hourly WHERE hour_start < $1::timestamptz", [.text(yesterdayDay)])
+                == "0"
+        )
         #expect(fx.logs.contains("dropped day partitions beyond the retention window"))
         #expect(fx.logs.all.contains { $0.contains("days=\(oldDay)") && $0.contains("retention_days=3") })
         let client = try fx.client()
@@ -92,10 +108,17 @@ struct CoordinatorHotStoreTests {
     @Test("Issue 12: --hot-retention must be at least one day")
     func retentionIsValidated() throws {
         var configuration = CoordinatorConfiguration(
-            dataDirectory: "/tmp/x", postgresURL: "postgresql://x", listenURL: "ipc:///tmp/x.ipc", token: "t")
+            dataDirectory: "/tmp/x",
+            postgresURL: "postgresql://x",
+            listenURL: "ipc:///tmp/x.ipc",
+            token: "t"
+        )
         configuration.hotRetentionDays = 0
-        #expect(throws: CoordinatorError.invalidConfiguration(
-            "--hot-retention must be 1…36500 days (leave it out to keep everything)")) { try configuration.validate() }
+        #expect(
+            throws: CoordinatorError.invalidConfiguration(
+                "--hot-retention must be 1…36500 days (leave it out to keep everything)"
+            )
+        ) { try configuration.validate() }
         configuration.hotRetentionDays = 1
         try configuration.validate()
     }
