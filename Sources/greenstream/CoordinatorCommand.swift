@@ -68,6 +68,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
         name: .customLong("http-listen"),
         help: "Serve the live dashboard (/) and its JSON API (/api/*) on HOST:PORT; off unless given [GS_HTTP_LISTEN].")
     var httpListen: String?
+    @Option(
+        name: .customLong("hot-retention"),
+        help: """
+            Days of readings the hot store keeps; older day partitions are dropped at start and hourly \
+            (default: keep everything) [GS_HOT_RETENTION].
+            """)
+    var hotRetention: Int?
     @OptionGroup var observability: ObservabilityOptions
 
     func makeConfiguration(environment env: [String: String]) throws -> CoordinatorConfiguration {
@@ -119,7 +126,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             listenURL: listenURL, token: token ?? "", tls: tls,
             retries: try number(retries, "GS_RETRIES", "count") ?? 3,
             heartbeatTimeoutSeconds: try number(heartbeatTimeout, "GS_HEARTBEAT_TIMEOUT", "number of seconds") ?? 5,
-            settings: settings)
+            settings: settings, hotRetentionDays: try number(hotRetention, "GS_HOT_RETENTION", "number of days"))
     }
 
     /// The dashboard's settings when `--http-listen` (or GS_HTTP_LISTEN) is given, else nil.
