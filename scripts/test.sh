@@ -35,7 +35,7 @@ for target in $(ls Tests); do  # one folder per test target
     limit=${GS_TEST_TIMEOUT:-900}
     if [ "$target" = ClusterTests ]; then limit=${GS_CLUSTER_TEST_TIMEOUT:-2400}; fi
     timeout --kill-after=30 "$limit" swift test --skip-build --filter "^$target\." || failed+=("$target")
-    if [ "$target" = ClusterTests ]; then sweep_clusters; fi
+    if [ "$target" = ClusterTests ] || [ "$target" = LoadTestTests ]; then sweep_clusters; fi
 done
 if [ ${#failed[@]} -gt 0 ]; then
     echo "test.sh: FAILED: ${failed[*]}" >&2
