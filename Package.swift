@@ -104,6 +104,7 @@ let package = Package(
         .executableTarget(name: "gsctl", dependencies: ["GreenStreamCtl"]),
         // Load test (issue 10): the fleet generator and its expected outcome, pure (no GreenStreamCore).
         .target(name: "LoadTestFleet", path: "loadtest/Fleet"),
+        .executableTarget(name: "bench-fleet", dependencies: ["LoadTestFleet"], path: "loadtest/FleetBench"),
         .executableTarget(name: "bench-transform", dependencies: ["GreenStreamCore"]),
         .executableTarget(
             name: "bench-parquet", dependencies: ["GreenStreamCore", "GreenStreamArchive", "Parquet", "GreenStreamTesting"]),

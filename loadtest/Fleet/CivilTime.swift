@@ -48,7 +48,8 @@ enum CivilTime {
 
     /// Day number of the last Sunday of a month.
     static func lastSunday(year: Int64, month: Int64) -> Int64 {
-        let nextMonthFirst = month == 12 ? days(year: year + 1, month: 1, day: 1) : days(year: year, month: month + 1, day: 1)
+        let nextMonthFirst =
+            month == 12 ? days(year: year + 1, month: 1, day: 1) : days(year: year, month: month + 1, day: 1)
         let last = nextMonthFirst - 1
         // 1970-01-01 was a Thursday: weekday 0 = Sunday → (days + 4) mod 7.
         let weekday = ((last + 4) % 7 + 7) % 7

@@ -1,54 +1,3 @@
-/// How one file is laid out: column order, header spelling, line ends, BOM, an extra column.
-struct FileFormat {
-    enum Column: UInt8 { case meter, timestamp, value, unit, extra }
-    var columns: [Column]
-    var header: [UInt8]
-    var crlf: Bool
-    var bom: Bool
-    /// Blank lines (spaces and tabs) between rows, per row.
-    var blankLineRate: Double
-    /// Text of the extra column in every row.
-    var extraText: [UInt8]
-
-    static let plain = FileFormat(
-        columns: [.meter, .timestamp, .value, .unit], header: Array("meter_id,timestamp,reading_value,unit".utf8),
-        crlf: false, bom: false, blankLineRate: 0, extraText: [])
-
-    /// A valid variation (R-IN-1, R-IN-2): names in other spellings, any column order, an extra
-    /// column (sometimes repeating a required name to the right, where the leftmost one counts),
-    /// CRLF, a BOM, quoted header names, blank lines.
-    static func varied(_ r: inout SplitMix) -> FileFormat {
-        var columns: [Column] = [.meter, .timestamp, .value, .unit]
-        for i in stride(from: columns.count - 1, to: 0, by: -1) { columns.swapAt(i, r.below(i + 1)) }
-        let names: [Column: [String]] = [
-            .meter: ["meter_id", "MeterID", "Meter ID", "METER-ID", "meterid"],
-            .timestamp: ["timestamp", "Timestamp", "TIME_STAMP", "Time Stamp"],
-            .value: ["reading_value", "ReadingValue", "Reading Value", "READING-VALUE"],
-            .unit: ["unit", "Unit", "UNIT"],
-        ]
-        var headerNames = columns.map { c -> String in
-            let list = names[c]!
-            let name = list[r.below(list.count)]
-            return r.chance(0.15) ? "\"\(name)\"" : name
-        }
-        var extraText: [UInt8] = []
-        let extra = r.below(3)
-        if extra == 1 {
-            let at = r.below(columns.count + 1)
-            columns.insert(.extra, at: at)
-            headerNames.insert(["site", "quality_flag", "Customer Type"][r.below(3)], at: at)
-            extraText = Array("ok".utf8)
-        } else if extra == 2 {
-            columns.append(.extra)
-            headerNames.append("Unit")  // a repeat: the leftmost `unit` counts (R-IN-2)
-            extraText = Array("parsecs".utf8)
-        }
-        return FileFormat(
-            columns: columns, header: Array(headerNames.joined(separator: ",").utf8), crlf: r.chance(0.3),
-            bom: r.chance(0.2), blankLineRate: r.chance(0.3) ? 0.001 : 0, extraText: extraText)
-    }
-}
-
 extension Fleet {
     /// The bytes of file `index` (landing order). Deterministic from the spec and safe to call from
     /// any thread at once: every (file, meter) series has its own random stream.
@@ -64,6 +13,11 @@ extension Fleet {
             return badFile(reason)
         case .duplicate(let of):
             return fileBytes(of)
+        case .empty:
+            // The extra column names the fleet, so fleets of other shapes or seeds do not share its
+            // SHA-256 (a cluster that already has it would call it `duplicate`, R-J-2).
+            let tag = "export_s\(spec.seed)_m\(spec.meters)_h\(spec.hours)_i\(spec.intervalMinutes)"
+            return Array("MeterID,Timestamp,ReadingValue,Unit,\(tag)\r\n".utf8)
         }
     }
 
@@ -82,17 +36,33 @@ extension Fleet {
         if format.bom { w.bytes.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
         w.bytes.append(contentsOf: format.header)
         eol(&w, format)
-        var rows: [PlannedRow] = []
-        for m in meters {
-            plan(source, meter: m, into: &rows)
-            var blank = SplitMix(spec.seed, 0xB1A, contentTag, UInt64(m))
-            let id = meterID(m)
-            for row in rows {
-                write(row, meterID: id, format: format, into: &w)
-                if format.blankLineRate > 0 && blank.chance(format.blankLineRate) {
-                    w.ascii(" \t")
-                    eol(&w, format)
-                }
+        var blank = SplitMix(spec.seed, 0xB1A, contentTag)
+        func emit(_ row: PlannedRow, _ id: Int64) {
+            write(row, meterID: id, format: format, into: &w)
+            if format.blankLineRate > 0 && blank.chance(format.blankLineRate) {
+                w.ascii(" \t")
+                eol(&w, format)
+            }
+        }
+        if format.timeMajor {
+            var all: [[PlannedRow]] = []
+            all.reserveCapacity(meters.count)
+            for m in meters {
+                var rows: [PlannedRow] = []
+                plan(source, meter: m, into: &rows)
+                all.append(rows)
+            }
+            let ids = meters.map(meterID)
+            let longest = all.map(\.count).max() ?? 0
+            for i in 0..<longest {
+                for (j, rows) in all.enumerated() where i < rows.count { emit(rows[i], ids[j]) }
+            }
+        } else {
+            var rows: [PlannedRow] = []
+            for m in meters {
+                plan(source, meter: m, into: &rows)
+                let id = meterID(m)
+                for row in rows { emit(row, id) }
             }
         }
         return w.bytes
@@ -114,12 +84,21 @@ extension Fleet {
             written += 1
             switch column {
             case .meter:
-                if row.kind == .badMeterID { w.badMeterID(id, variant: row.variant) } else {
+                if row.kind == .badMeterID {
+                    w.badMeterID(id, variant: row.variant)
+                } else {
                     w.meterID(id, zeros: row.meterZeros)
                 }
             case .timestamp:
-                if row.kind == .badTimestamp { w.badTimestamp(t, variant: row.variant) } else {
-                    w.timestamp(t, style: row.tsStyle)
+                if row.kind == .badTimestamp {
+                    w.badTimestamp(t, variant: row.variant)
+                } else {
+                    let i = Int(row.slot) * RowWriter.timestampStyles + Int(row.tsStyle)
+                    timestampText.withUnsafeBufferPointer { all in
+                        w.bytes.append(
+                            contentsOf: UnsafeBufferPointer(
+                                rebasing: all[Int(timestampStart[i])..<Int(timestampStart[i + 1])]))
+                    }
                 }
             case .value:
                 switch row.kind {
@@ -136,14 +115,19 @@ extension Fleet {
                     w.byte(34)  // a stray quote in an unquoted field (docs/DECISIONS.md R-IN-5)
                 default:
                     w.decimal(
-                        row.mantissa, decimals: row.unit.decimals, style: row.valueStyle, negativeZero: row.negativeZero)
+                        row.mantissa, decimals: row.unit.decimals, style: row.valueStyle, negativeZero: row.negativeZero
+                    )
                 }
             case .unit:
                 switch row.kind {
                 case .badUnit:
                     w.badUnit(variant: row.variant)
                 case .missing:
-                    if row.valueStyle == 0 { w.unit(row.unit, variant: 0) } else if row.valueStyle == 2 { w.ascii("??") }
+                    if row.valueStyle == 0 {
+                        w.unit(row.unit, variant: 0)
+                    } else if row.valueStyle == 2 {
+                        w.ascii("??")
+                    }
                 case .malformed where row.variant % 4 == 2:
                     w.bytes.append(contentsOf: [107, 0xFF, 87])  // "k\xFFW": invalid UTF-8
                 default:
@@ -161,9 +145,11 @@ extension Fleet {
         let seedNote = Array("\(spec.seed)".utf8)
         switch reason {
         case "missing_column:unit":
-            return Array("meter_id,timestamp,reading_value\n".utf8) + seedNote + Array(",2026-03-28T00:00:00Z,1.5\n".utf8)
+            return Array("meter_id,timestamp,reading_value\n".utf8) + seedNote
+                + Array(",2026-03-28T00:00:00Z,1.5\n".utf8)
         case "missing_column:timestamp":
-            return Array("MeterID,Time,ReadingValue,Unit\n".utf8) + seedNote + Array(",2026-03-28T00:00:00Z,1.5,kW\n".utf8)
+            return Array("MeterID,Time,ReadingValue,Unit\n".utf8) + seedNote
+                + Array(",2026-03-28T00:00:00Z,1.5,kW\n".utf8)
         case "not_text":
             return Array("meter_id,time".utf8) + [0xFF] + Array("stamp,reading_value,unit\n".utf8) + seedNote
                 + Array(",2026-03-28T00:00:00Z,1.5,kW\n".utf8)

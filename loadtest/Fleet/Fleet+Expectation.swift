@@ -1,27 +1,5 @@
 import Dispatch
 
-/// The expected result of one file's transform (for differential checks and debugging one job).
-public struct FileExpectation: Sendable, Equatable {
-    /// Readings sorted by (meter id, ts).
-    public var meterIDs: [Int64] = []
-    public var tsMicros: [Int64] = []
-    public var kw: [Double] = []
-    /// `measured` or `interpolated` per reading.
-    public var quality: [String] = []
-    /// Rejected rows per reason.
-    public var rejects: [String: Int] = [:]
-    /// Data rows written (the header and blank lines excluded).
-    public var dataRows = 0
-    public var measured = 0
-    public var interpolated = 0
-    /// Interpolated readings that came from a row with a missing value (R-IN-7).
-    public var interpolatedRows = 0
-    /// Permanent failure (R-IN-3) expected for the whole file, or nil.
-    public var failure: String?
-    /// Landing index of the file this one repeats byte for byte (its job ends `duplicate`), or nil.
-    public var duplicateOf: Int?
-}
-
 extension Fleet {
     /// Series (source, landing index) carrying meter `m`, in landing order.
     func series(ofMeter m: Int) -> [(SeriesSource, Int)] {
@@ -49,6 +27,8 @@ extension Fleet {
             return result
         case .duplicate(let of):
             result.duplicateOf = of
+            return result
+        case .empty:
             return result
         case .data(let d):
             source = .data(d)
@@ -124,7 +104,8 @@ extension Fleet {
             var finalKW = [Double](repeating: 0, count: slots)
             var finalOrdinal = [Int32](repeating: -1, count: slots)
             var finalInterpolated = [Bool](repeating: false, count: slots)
-            let from = chunk * spec.meters / chunkCount, to = (chunk + 1) * spec.meters / chunkCount
+            let from = chunk * spec.meters / chunkCount
+            let to = (chunk + 1) * spec.meters / chunkCount
             for m in from..<to {
                 for k in 0..<slots { finalOrdinal[k] = -1 }
                 for (source, landing) in series(ofMeter: m) {
@@ -144,7 +125,9 @@ extension Fleet {
                     }
                 }
                 var totals = MeterTotals()
-                var hour = Int64.min, hourSum = 0.0, hourN = 0
+                var hour = Int64.min
+                var hourSum = 0.0
+                var hourN = 0
                 func flushHour() {
                     guard hourN > 0 else { return }
                     let h = Int(hour - firstHour)
@@ -209,12 +192,13 @@ extension Fleet {
             e.gridHourly[(firstHour + Int64(h)) * 3600] = GridHour(meters: hourMeters[h], loadKw: hourLoad[h])
         }
         for d in 0..<dayCount where dayRows[d] > 0 {
-            e.archiveDays[CivilTime.dateString(days: firstDay + Int64(d))] = ArchiveDay(rows: dayRows[d], kwSum: dayKW[d])
+            e.archiveDays[CivilTime.dateString(days: firstDay + Int64(d))] = ArchiveDay(
+                rows: dayRows[d], kwSum: dayKW[d])
         }
         for r in Reason.allCases where rejects[r.rawValue] > 0 { e.rejects[r.name] = rejects[r.rawValue] }
         for (i, kind) in kinds.enumerated() {
             switch kind {
-            case .data, .correction: e.jobs.succeeded += 1
+            case .data, .correction, .empty: e.jobs.succeeded += 1
             case .bad(let reason):
                 e.jobs.quarantined += 1
                 e.quarantineReasons[i] = reason

@@ -42,7 +42,7 @@ extension Fleet {
         guard spec.faults.formatVariety else { return 0 }
         var r = SplitMix(spec.seed, 0x75, UInt64(m))
         let s = UInt8(r.below(RowWriter.timestampStyles))
-        return s == RowWriter.naiveStyle && spec.settings.sourceTimeZone != "UTC" ? 0 : s
+        return s == RowWriter.naiveStyle && naiveZone == nil ? 0 : s
     }
 
     /// Decides meter `m`'s rows in one file, in file order, into `rows` (cleared first).
@@ -167,9 +167,10 @@ extension Fleet {
                     break
                 case 1:
                     dup = valueRow(k, kw: load(m, level: lvl, slot: k) * scale * 1.3)
-                    dup.tsStyle = UInt8((Int(style) + 1 + rng.below(RowWriter.timestampStyles - 1))
-                        % RowWriter.timestampStyles)
-                    if dup.tsStyle == RowWriter.naiveStyle && spec.settings.sourceTimeZone != "UTC" { dup.tsStyle = 0 }
+                    dup.tsStyle = UInt8(
+                        (Int(style) + 1 + rng.below(RowWriter.timestampStyles - 1))
+                            % RowWriter.timestampStyles)
+                    if dup.tsStyle == RowWriter.naiveStyle && naiveZone == nil { dup.tsStyle = 0 }
                 default:
                     if row.kind == .value { rows[rows.count - 1] = missingRow(k) }
                 }

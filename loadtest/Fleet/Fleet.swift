@@ -5,7 +5,8 @@
 /// of whole slots; data file `d = window × groups + group` holds every slot of its window for the
 /// meters of its group, and data files land window by window (time moves forward, as from a
 /// head-end system). Corrections re-send a sub-window of some meters of an earlier data file with new
-/// values and land a little after it; one bad file lands in the middle; one byte-identical copy of a
+/// values and land a little after it; one bad file lands in the middle, one header-only file after
+/// the first data file; one byte-identical copy of a
 /// data file lands last, after every other job has ended (`landsAfterAllOthersEnd`).
 public struct Fleet: Sendable {
     public let spec: FleetSpec
@@ -20,6 +21,8 @@ public struct Fleet: Sendable {
         case bad(reason: String)
         /// A byte-identical copy of the file that landed at `landing` (R-J-2).
         case duplicate(ofLanding: Int)
+        /// A header and no rows: succeeds with zero rows (R-IN-4).
+        case empty
     }
 
     /// One correction: a sub-window of one data file, for a fraction of its meters.
@@ -41,6 +44,14 @@ public struct Fleet: Sendable {
     let correctionLanding: [Int]
     /// The fleet's load shape per slot of the span (time of day), shared by every meter.
     let profile: [Double]
+    /// Every slot's timestamp in every spelling, written once (the hot loop copies them):
+    /// slot k, style s is `timestampText[timestampStart[k × styles + s] ..< timestampStart[k × styles + s + 1]]`.
+    let timestampText: [UInt8]
+    let timestampStart: [Int32]
+    /// The source zone the spelling without a designator is written in, or nil when that spelling is
+    /// not used: only UTC and Europe/Berlin are known to the generator, and Berlin only while the span
+    /// has no repeated hour (clocks going back), whose R-T1-2 resolution depends on file order.
+    let naiveZone: RowWriter.NaiveZone?
 
     public init(spec: FleetSpec) {
         self.spec = spec
@@ -50,7 +61,8 @@ public struct Fleet: Sendable {
         let dataFiles = windows * groups
 
         var corrections: [Correction] = []
-        let wanted = spec.faults.correctionsPerFile > 0
+        let wanted =
+            spec.faults.correctionsPerFile > 0
             ? max(1, Int((Double(dataFiles) * spec.faults.correctionsPerFile).rounded())) : 0
         var after: [Int] = []  // data file after which each correction lands
         for _ in 0..<wanted {
@@ -58,7 +70,9 @@ public struct Fleet: Sendable {
             let (lo, hi) = Fleet.window(d / groups, windows: windows, slots: slots)
             let len = hi - lo
             let minLen = min(4, len)
-            let n = minLen + rng.below(len - minLen + 1)
+            // Now and then a single reading is re-sent: alone in its series it has no interval, so an
+            // energy value there is `unknown_interval` (R-T2-0, R-T2-2).
+            let n = rng.chance(0.15) ? 1 : minLen + rng.below(len - minLen + 1)
             let first = lo + rng.below(len - n + 1)
             corrections.append(Correction(dataFile: d, firstSlot: first, endSlot: first + n, meterFraction: 0.2))
             after.append(min(dataFiles - 1, d + 1 + rng.below(3)))
@@ -79,6 +93,7 @@ public struct Fleet: Sendable {
                 kinds.append(.correction(index: c))
             }
             if spec.faults.badFile && d == badAfter { kinds.append(.bad(reason: badReason)) }
+            if spec.faults.emptyFile && d == 0 { kinds.append(.empty) }
         }
         if spec.faults.duplicateFile {
             kinds.append(.duplicate(ofLanding: dataLanding[rng.below(dataFiles)]))
@@ -101,6 +116,32 @@ public struct Fleet: Sendable {
             profile[k] = 0.35 + 0.3 * bump(7.5, 1.2) + 1.0 * bump(19, 1.6) + 0.12 * bump(13, 3)
         }
         self.profile = profile
+
+        var naive: RowWriter.NaiveZone? = nil
+        switch spec.settings.sourceTimeZone {
+        case "UTC", "Etc/UTC", "Z": naive = .utc
+        case "Europe/Berlin":
+            let offsets = (0..<slots).map {
+                CivilTime.berlinOffset(unixSeconds: spec.startUnixSeconds + Int64($0 * spec.intervalMinutes * 60))
+            }
+            naive = zip(offsets, offsets.dropFirst()).contains { $0 > $1 } ? nil : .berlin
+        default: naive = nil
+        }
+        naiveZone = naive
+
+        var text = RowWriter()
+        var starts: [Int32] = []
+        starts.reserveCapacity(slots * RowWriter.timestampStyles + 1)
+        for k in 0..<slots {
+            let t = spec.startUnixSeconds + Int64(k * spec.intervalMinutes * 60)
+            for style in 0..<RowWriter.timestampStyles {
+                starts.append(Int32(text.bytes.count))
+                text.timestamp(t, style: UInt8(style), naive: naive ?? .utc)
+            }
+        }
+        starts.append(Int32(text.bytes.count))
+        timestampText = text.bytes
+        timestampStart = starts
     }
 
     /// Picks `windows × groups == files` (reducing `files` until it fits): up to 4 windows when the
@@ -135,6 +176,7 @@ public struct Fleet: Sendable {
         case .data(let d): what = "data-w\(d / groups)-g\(d % groups)"
         case .correction(let c): what = "correction-\(c)-of-\(dataLanding[corrections[c].dataFile])"
         case .bad: what = "bad"
+        case .empty: what = "empty"
         case .duplicate(let of): what = "duplicate-of-\(of)"
         }
         return "fleet-s\(spec.seed)-\(ordinal)-\(what).csv"

@@ -1,16 +1,16 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// libm without Foundation.
 enum Math {
     static func exp(_ x: Double) -> Double {
         #if canImport(Glibc)
-        Glibc.exp(x)
+            Glibc.exp(x)
         #else
-        Darwin.exp(x)
+            Darwin.exp(x)
         #endif
     }
 }

@@ -13,6 +13,12 @@ struct RowWriter {
     static let timestampStyles = 8
     static let naiveStyle: UInt8 = 4
 
+    /// Zones the generator can write local times without a designator for (R-T1-2).
+    enum NaiveZone: Sendable {
+        case utc
+        case berlin
+    }
+
     @inline(__always) mutating func ascii(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
@@ -31,8 +37,11 @@ struct RowWriter {
 
     /// A non-negative integer in decimal, at least `width` digits.
     mutating func integer(_ v: UInt64, width: Int = 1) {
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-            UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var tmp:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var n = 0
         var x = v
         withUnsafeMutableBytes(of: &tmp) { buf in
@@ -74,8 +83,9 @@ struct RowWriter {
         digits2((a / 60) % 60)
     }
 
-    /// A valid timestamp for instant `t` (unix seconds, whole minutes) in spelling `style`.
-    mutating func timestamp(_ t: Int64, style: UInt8) {
+    /// A valid timestamp for instant `t` (unix seconds, whole minutes) in spelling `style`; the spelling
+    /// without a designator is local time in `naive` (UTC or Europe/Berlin).
+    mutating func timestamp(_ t: Int64, style: UInt8, naive: NaiveZone = .utc) {
         switch style {
         case 1:
             let o = CivilTime.berlinOffset(unixSeconds: t)
@@ -90,7 +100,7 @@ struct RowWriter {
             localDateTime(t, separator: 84)
             ascii(":00.000Z")
         case 4:
-            localDateTime(t, separator: 32)
+            localDateTime(naive == .berlin ? t + CivilTime.berlinOffset(unixSeconds: t) : t, separator: 32)
             ascii(":00")
         case 5:
             localDateTime(t - 18_000, separator: 84)
@@ -150,12 +160,21 @@ struct RowWriter {
     /// An invalid meter id (R-T1-1).
     mutating func badMeterID(_ id: Int64, variant: UInt8) {
         switch variant % 7 {
-        case 0: byte(77); integer(UInt64(id))  // M123
+        case 0:
+            byte(77)
+            integer(UInt64(id))  // M123
         case 1: byte(48)  // 0
-        case 2: byte(45); integer(UInt64(id))  // -123
-        case 3: integer(UInt64(id)); ascii("a")
+        case 2:
+            byte(45)
+            integer(UInt64(id))  // -123
+        case 3:
+            integer(UInt64(id))
+            ascii("a")
         case 4: ascii("99999999999999999999")  // overflows Int64
-        case 5: integer(UInt64(id) / 1000); byte(32); integer(UInt64(id) % 1000, width: 3)  // inner space
+        case 5:
+            integer(UInt64(id) / 1000)
+            byte(32)
+            integer(UInt64(id) % 1000, width: 3)  // inner space
         default: break  // empty
         }
     }

@@ -1,43 +1,3 @@
-/// Reject reasons (SPEC §1–3), in the order of their names' use; `name` is the spec's text.
-enum Reason: Int, CaseIterable, Sendable {
-    case malformedRow, invalidMeterID, invalidTimestamp, invalidValue, invalidUnit, duplicateReading
-    case unknownInterval, negativeReading, aboveMax, gapTooLong, edgeGap
-
-    var name: String {
-        switch self {
-        case .malformedRow: "malformed_row"
-        case .invalidMeterID: "invalid_meter_id"
-        case .invalidTimestamp: "invalid_timestamp"
-        case .invalidValue: "invalid_value"
-        case .invalidUnit: "invalid_unit"
-        case .duplicateReading: "duplicate_reading"
-        case .unknownInterval: "unknown_interval"
-        case .negativeReading: "negative_reading"
-        case .aboveMax: "above_max"
-        case .gapTooLong: "gap_too_long"
-        case .edgeGap: "edge_gap"
-        }
-    }
-}
-
-/// What one meter's rows in one file become: readings in slot order and rejects per reason.
-struct SeriesOutcome {
-    var slots: [Int32] = []
-    var kw: [Double] = []
-    var interpolated: [Bool] = []
-    var rejects = [Int](repeating: 0, count: Reason.allCases.count)
-    /// Interpolated readings that came from a row (R-IN-7).
-    var interpolatedRows = 0
-
-    mutating func reset() {
-        slots.removeAll(keepingCapacity: true)
-        kw.removeAll(keepingCapacity: true)
-        interpolated.removeAll(keepingCapacity: true)
-        for i in rejects.indices { rejects[i] = 0 }
-        interpolatedRows = 0
-    }
-}
-
 /// The spec's T1 outcome and T2 (SPEC §2–3) applied to the generator's own row decisions — the rows'
 /// meanings are known, so nothing is parsed; only the rules are re-implemented, independently of
 /// GreenStreamCore.
@@ -184,9 +144,11 @@ struct SeriesModel {
             while j < count && entState[j] != SeriesModel.valid { j += 1 }
             let bounded = i > 0 && j < count
             if bounded {
-                let ta = micros(entSlot[i - 1] + lo), tb = micros(entSlot[j] + lo)
+                let ta = micros(entSlot[i - 1] + lo)
+                let tb = micros(entSlot[j] + lo)
                 if tb - ta <= maxGapMicros {
-                    let va = entKW[i - 1], vb = entKW[j]
+                    let va = entKW[i - 1]
+                    let vb = entKW[j]
                     for e in i..<j {
                         let t = micros(entSlot[e] + lo)
                         out.slots.append(Int32(entSlot[e] + lo))
