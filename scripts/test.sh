@@ -35,8 +35,8 @@ for target in $(ls Tests); do  # one folder per test target
     limit=${GS_TEST_TIMEOUT:-900}
     if [ "$target" = ClusterTests ]; then limit=${GS_CLUSTER_TEST_TIMEOUT:-2400}; fi
     timeout --kill-after=30 "$limit" swift test --skip-build --filter "^$target\." || failed+=("$target")
-    # DashboardTests start clusters under the same root (with the dashboard on).
-    if [ "$target" = ClusterTests ] || [ "$target" = DashboardTests ]; then sweep_clusters; fi
+    # DashboardTests and LoadTestTests start clusters under the same root.
+    case "$target" in ClusterTests | DashboardTests | LoadTestTests) sweep_clusters ;; esac
 done
 if [ ${#failed[@]} -gt 0 ]; then
     echo "test.sh: FAILED: ${failed[*]}" >&2

@@ -12,6 +12,8 @@ public struct JobRow: Sendable, Codable, Equatable {
     public var state: String
     public var finishedMicros: Int64?
     public var storedRows: Int64
+    public var duplicateOf: Int64?
+    public var lastError: String?
 }
 
 /// What verification found.
@@ -39,13 +41,15 @@ struct Verifier {
         let result = try db.query(
             """
             SELECT id, file_name, state::text,
-                   (extract(epoch FROM finished_at) * 1000000)::bigint AS finished, coalesce(stored_rows, 0) AS stored
+                   (extract(epoch FROM finished_at) * 1000000)::bigint AS finished, coalesce(stored_rows, 0) AS stored,
+                   duplicate_of, last_error
             FROM jobs ORDER BY id
             """)
         return try result.allRows.map {
             JobRow(
                 id: try $0.int("id"), fileName: try $0.string("file_name"), state: try $0.string("state"),
-                finishedMicros: try $0.optionalInt("finished"), storedRows: try $0.int("stored"))
+                finishedMicros: try $0.optionalInt("finished"), storedRows: try $0.int("stored"),
+                duplicateOf: try $0.optionalInt("duplicate_of"), lastError: try $0.text("last_error"))
         }
     }
 
@@ -91,6 +95,23 @@ struct Verifier {
             case 1: jobByName[name] = names[name]![0]
             case 0: lines.append("file #\(i) \(name) has no job")
             default: lines.append("file #\(i) \(name) has \(names[name]!.count) jobs: \(names[name]!)")
+            }
+        }
+        // Which files end quarantined (and why) and which end duplicate (and of which job).
+        let byID = Dictionary(jobs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (index, reason) in expectation.quarantineReasons.sorted(by: { $0.key < $1.key }) {
+            guard let id = jobByName[fleet.fileName(index)], let job = byID[id] else { continue }
+            if job.state != "quarantined" || !(job.lastError ?? "").contains(reason) {
+                lines.append("file #\(index) \(job.fileName): job \(id) \(job.state) (\(job.lastError ?? "no error")), "
+                    + "expected quarantined with reason \(reason)")
+            }
+        }
+        for (index, original) in expectation.duplicateOf.sorted(by: { $0.key < $1.key }) {
+            guard let id = jobByName[fleet.fileName(index)], let job = byID[id] else { continue }
+            let want = jobByName[fleet.fileName(original)]
+            if job.state != "duplicate" || job.duplicateOf != want {
+                lines.append("file #\(index) \(job.fileName): job \(id) \(job.state) of \(job.duplicateOf.map(String.init) ?? "-"), "
+                    + "expected duplicate of job \(want.map(String.init) ?? "?") (file #\(original))")
             }
         }
         for (name, ids) in names where !fleetNames.contains(name) {
