@@ -34,7 +34,13 @@ for target in $(ls Tests); do  # one folder per test target
     echo "test.sh: $target" >&2
     limit=${GS_TEST_TIMEOUT:-900}
     if [ "$target" = ClusterTests ]; then limit=${GS_CLUSTER_TEST_TIMEOUT:-2400}; fi
-    timeout --kill-after=30 "$limit" swift test --skip-build --filter "^$target\." || failed+=("$target")
+    # GreenStreamCtlTests host admin stub servers in the test process and run gsctl against them both in
+    # process and as child processes; run in parallel on two cores, one child gsctl now and then got no
+    # answer from its stub within 5 s (1 run in 3 on merged issues 10-12; cause not found yet: docs/DECISIONS.md).
+    # Serial, the target takes ~15 s and passed every run.
+    parallel=()
+    if [ "$target" = GreenStreamCtlTests ]; then parallel=(--no-parallel); fi
+    timeout --kill-after=30 "$limit" swift test --skip-build "${parallel[@]}" --filter "^$target\." || failed+=("$target")
     # DashboardTests and LoadTestTests start clusters under the same root.
     case "$target" in ClusterTests | DashboardTests | LoadTestTests) sweep_clusters ;; esac
 done

@@ -69,6 +69,21 @@ public enum ChildProcess {
         return ChildProcessResult(status: exitStatus, stdout: stdout, stderr: stderr)
     }
 
+    /// ``run(_:_:environment:)`` on a thread of its own, for tests that host a server in this process
+    /// (an `RPCServer` runs its handlers as tasks): a blocking `waitpid` on one of the few cooperative
+    /// threads — two on a 2-core machine — starves those handlers once two such tests run at once, and
+    /// the child then waits in vain for an answer.
+    public static func runOffPool(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:]
+    ) async throws -> ChildProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try run(executable, arguments, environment: environment) })
+            }
+            thread.start()
+        }
+    }
+
     /// The `greenstream` executable SwiftPM built beside the running test bundle.
     public static func greenstreamBinary() throws -> String { try builtBinary("greenstream") }
 

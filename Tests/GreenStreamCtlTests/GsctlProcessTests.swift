@@ -17,13 +17,14 @@ import Testing
     }
 
     @Test("gsctl against a real server: JSON on stdout, exit 0")
-    func jsonOnStdout() throws {
+    func jsonOnStdout() async throws {
         let stub = try StubServer(AdminStub(jobCount: 3))
         defer { stub.server.close() }
-        let result = try ChildProcess.run(
+        // Off the task pool: the stub server answers on it (ChildProcess.runOffPool says why).
+        let result = try await ChildProcess.runOffPool(
             try ChildProcess.builtBinary("gsctl"), ["jobs", "list", "--json"],
             environment: stub.environment.merging(["GS_TOKEN_FILE": ""]) { _, b in b })
-        #expect(result.status == 0 && result.stderrText.isEmpty)
+        #expect(result.status == 0 && result.stderrText.isEmpty, "\(result.stderrText)")
         let jobs = try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]]
         #expect(jobs?.map { $0["job_id"] as? Int } == [3, 2, 1])
     }
