@@ -114,6 +114,9 @@ let package = Package(
         // The cluster end to end: runs cluster/local.sh with the greenstream and gsctl built beside it.
         .executableTarget(
             name: "bench-cluster", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres", "GreenStreamTesting"]),
+        // Issue 12: commit rate and dashboard queries as the hot store grows day by day, partitioned vs 005.
+        .executableTarget(
+            name: "bench-growth", dependencies: ["GreenStreamCore", "GreenStreamStore", "Postgres", "GreenStreamTesting"]),
         .executableTarget(
             name: "bench-rpc",
             dependencies: ["GreenStreamCore", "GreenStreamRPC", "NNG", .product(name: "Logging", package: "swift-log")]),

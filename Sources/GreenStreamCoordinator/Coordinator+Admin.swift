@@ -131,9 +131,13 @@ extension Coordinator {
         let counts = try await jobs.jobCountsByState()
         let readings = try await jobs.readingsCount()
         let alive = try await jobs.workersAlive(withinSeconds: configuration.heartbeatTimeoutSeconds)
+        let extent = try await hot.extent()
         return StatsReply(
             jobsByState: counts.mapValues { Int($0) }, readingsStored: Int(readings), workersAlive: UInt32(alive),
-            parkedPolls: UInt32(parkedPolls))
+            parkedPolls: UInt32(parkedPolls),
+            hotStore: HotStoreStats(
+                oldestDay: extent.oldestDay, newestDay: extent.newestDay, rows: Int(extent.rows),
+                bytes: Int(extent.bytes), retentionDays: configuration.hotRetentionDays.map { UInt32($0) }))
     }
 
     func peakHours(_ request: PeakHoursRequest) async throws -> PeakHoursReply {

@@ -59,7 +59,10 @@ public final class Coordinator: Sendable {
             pool: pool,
             configuration: JobStoreConfiguration(
                 retries: configuration.retries, heartbeatTimeoutSeconds: configuration.heartbeatTimeoutSeconds))
-        hot = HotStore(pool: pool)
+        hot = HotStore(
+            pool: pool,
+            settings: HotStoreSettings(
+                retentionDays: configuration.hotRetentionDays, partitionDaysAhead: configuration.hotPartitionDaysAhead))
         archive = ArchiveWriter(dataDirectory: configuration.dataDirectory)
         zones = Zones(dataDirectory: configuration.dataDirectory)
         files = StoreThreadPool(threadCount: 2, name: "greenstream.files")
@@ -76,6 +79,7 @@ public final class Coordinator: Sendable {
         try await files.run { [zones] in try zones.createAll() }
         _ = try await pool.withConnection { c in try Migrator().migrate(c) }
         try await applyGridTimeZone()
+        await maintainHotStore()
         try await reconcile()
         let watcher = try LandingWatcher(directory: zones.landing)
         self.watcher.withLock { $0 = watcher }
@@ -107,6 +111,7 @@ public final class Coordinator: Sendable {
             }
         }
         let rescuer = Task { await self.rescuerLoop() }
+        let hotStore = Task { await self.hotStoreLoop() }
         let pipes = Task {
             for await event in pipeEvents {
                 self.runtime.withLock { state in
@@ -122,7 +127,7 @@ public final class Coordinator: Sendable {
                 if event.kind == .removed { self.wakeup.signal() }
             }
         }
-        tasks.withLock { $0 = [landing, forward, rescan, rescuer, pipes] }
+        tasks.withLock { $0 = [landing, forward, rescan, rescuer, hotStore, pipes] }
     }
 
     /// Graceful shutdown: stop leasing (held polls return empty), finish in-flight commits (bounded by

@@ -32,10 +32,20 @@ public struct CoordinatorConfiguration: Sendable {
     public var maxConnections: Int
     /// How long a graceful shutdown waits for in-flight commits before giving up on them.
     public var shutdownGraceSeconds: Double
+    /// Days of readings the hot store keeps (`--hot-retention`); nil keeps everything. Older day
+    /// partitions are dropped at start and every ``hotMaintenanceIntervalSeconds``; older readings
+    /// of new files go to the archive only (docs/OPERATIONS.md, "Hot-store retention").
+    public var hotRetentionDays: Int?
+    /// How often the hot store's partitions are maintained: old days dropped (with a retention
+    /// window) and the next ``hotPartitionDaysAhead`` days created. Default one hour.
+    public var hotMaintenanceIntervalSeconds: Double
+    /// UTC days after today whose partitions exist before data arrives for them. Default 3.
+    public var hotPartitionDaysAhead: Int
 
     public static let defaultInlineLimitBytes = 48 << 20
     public static let defaultRescanIntervalSeconds = 2.0
     public static let defaultMaxLeaseWaitMs: UInt32 = 30_000
+    public static let defaultHotMaintenanceIntervalSeconds = 3600.0
 
     public init(
         dataDirectory: String, postgresURL: String, listenURL: String, token: String, tls: TLSConfiguration? = nil,
@@ -43,7 +53,8 @@ public struct CoordinatorConfiguration: Sendable {
         heartbeatTimeoutSeconds: Double = JobStoreConfiguration.defaultHeartbeatTimeoutSeconds,
         settings: TransformSettings = TransformSettings(), inlineLimitBytes: Int = defaultInlineLimitBytes,
         rescanIntervalSeconds: Double = defaultRescanIntervalSeconds, maxLeaseWaitMs: UInt32 = defaultMaxLeaseWaitMs,
-        maxConnections: Int = 6, shutdownGraceSeconds: Double = 30
+        maxConnections: Int = 6, shutdownGraceSeconds: Double = 30, hotRetentionDays: Int? = nil,
+        hotMaintenanceIntervalSeconds: Double = defaultHotMaintenanceIntervalSeconds, hotPartitionDaysAhead: Int = 3
     ) {
         self.dataDirectory = dataDirectory
         self.postgresURL = postgresURL
@@ -58,6 +69,9 @@ public struct CoordinatorConfiguration: Sendable {
         self.maxLeaseWaitMs = maxLeaseWaitMs
         self.maxConnections = maxConnections
         self.shutdownGraceSeconds = shutdownGraceSeconds
+        self.hotRetentionDays = hotRetentionDays
+        self.hotMaintenanceIntervalSeconds = hotMaintenanceIntervalSeconds
+        self.hotPartitionDaysAhead = hotPartitionDaysAhead
     }
 
     /// Checks the values a command line may get wrong, before anything starts.
@@ -71,6 +85,11 @@ public struct CoordinatorConfiguration: Sendable {
         if token.utf8.count > 1024 { try fail("the cluster token must be at most 1024 bytes") }
         if retries < 0 { try fail("--retries must be 0 or more") }
         if !(heartbeatTimeoutSeconds > 0) { try fail("--heartbeat-timeout must be positive") }
+        if let days = hotRetentionDays, !(1...36_500).contains(days) {
+            try fail("--hot-retention must be 1…36500 days (leave it out to keep everything)")
+        }
+        if !(hotMaintenanceIntervalSeconds > 0) { try fail("the hot-store maintenance interval must be positive") }
+        if !(0...366).contains(hotPartitionDaysAhead) { try fail("partition days ahead must be 0…366") }
         if listenURL.hasPrefix("tls+tcp://") && (tls?.certificateFile == nil || tls?.privateKeyFile == nil) {
             try fail("a tls+tcp:// endpoint needs --tls-cert and --tls-key")
         }

@@ -63,6 +63,13 @@ struct CoordinatorCommand: AsyncParsableCommand {
         help: "Files larger than this fail with too_large (default 268435456) [GS_MAX_FILE_BYTES].")
     var maxFileBytes: Int?
     @Option(
+        name: .customLong("hot-retention"),
+        help: """
+            Days of readings the hot store keeps; older day partitions are dropped at start and hourly \
+            (default: keep everything) [GS_HOT_RETENTION].
+            """)
+    var hotRetention: Int?
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error, critical (default info) [GS_LOG_LEVEL].")
     var logLevel: String?
@@ -116,7 +123,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             listenURL: listenURL, token: token ?? "", tls: tls,
             retries: try number(retries, "GS_RETRIES", "count") ?? 3,
             heartbeatTimeoutSeconds: try number(heartbeatTimeout, "GS_HEARTBEAT_TIMEOUT", "number of seconds") ?? 5,
-            settings: settings)
+            settings: settings, hotRetentionDays: try number(hotRetention, "GS_HOT_RETENTION", "number of days"))
     }
 
     func run() async throws {

@@ -126,7 +126,15 @@ import Testing
     @Test func statsAndPeakAndWorkersReachTheCoordinator() async throws {
         let stub = try StubServer()
         defer { stub.server.close() }
-        #expect(await Gsctl.invoke(["stats"], environment: stub.environment).stdout.hasPrefix("jobs      5 (pending 0"))
+        let stats = await Gsctl.invoke(["stats"], environment: stub.environment).stdout
+        #expect(stats.hasPrefix("jobs      5 (pending 0"))
+        // Issue 12: the hot store's extent travels from the coordinator to the table and the JSON.
+        #expect(
+            stats.contains("hot store 2026-11-30 … 2026-12-01, ~96 readings, 1.23 GB on disk, retention 2 days\n"))
+        #expect(
+            await Gsctl.invoke(["stats", "--json"], environment: stub.environment).stdout.contains(
+                #""hot_store":{"oldest_day":"2026-11-30","newest_day":"2026-12-01","rows_estimated":96,"#
+                    + #""bytes":1230000000,"retention_days":2}"#))
         #expect(
             await Gsctl.invoke(["peak", "--day", "2024-06-01"], environment: stub.environment).stdout
                 == "peak hours of 2024-06-01 (grid time zone UTC)\nno readings that day\n")

@@ -106,14 +106,35 @@ import Testing
                 readings  9600 stored
                 workers   2 alive
                 polls     1 waiting for work
+                hot store empty, 0.00 GB on disk, keeps everything
 
                 """)
         #expect(
             ClusterFormat.statsJSON(stats) == """
                 {"jobs_by_state":{"pending":0,"running":1,"retrying":0,"succeeded":120,"quarantined":2,\
-                "duplicate":0},"jobs_total":123,"readings_stored":9600,"workers_alive":2,"parked_polls":1}
+                "duplicate":0},"jobs_total":123,"readings_stored":9600,"workers_alive":2,"parked_polls":1,\
+                "hot_store":{"oldest_day":null,"newest_day":null,"rows_estimated":0,"bytes":0,"retention_days":null}}
 
                 """)
+    }
+
+    @Test("Issue 12: stats show the hot store's oldest and newest day, rows, size on disk and retention")
+    func statsShowTheHotStoreExtent() {
+        let stats = StatsReply(
+            jobsByState: [.succeeded: 80], readingsStored: 76_800_000, workersAlive: 3, parkedPolls: 0,
+            hotStore: HotStoreStats(
+                oldestDay: "2026-11-28", newestDay: "2026-12-01", rows: 76_800_000, bytes: 9_123_456_789,
+                retentionDays: 7))
+        #expect(
+            ClusterFormat.stats(stats).split(separator: "\n").last
+                == "hot store 2026-11-28 … 2026-12-01, ~76800000 readings, 9.12 GB on disk, retention 7 days")
+        #expect(
+            ClusterFormat.statsJSON(stats).hasSuffix(
+                """
+                "hot_store":{"oldest_day":"2026-11-28","newest_day":"2026-12-01","rows_estimated":76800000,\
+                "bytes":9123456789,"retention_days":7}}
+
+                """))
     }
 
     @Test func workersTableAndJSON() {

@@ -168,6 +168,12 @@ extension WireCodec {
         m.pointee.readings_stored = try wireCount(r.readingsStored, "stats.readings_stored")
         m.pointee.workers_alive = r.workersAlive
         m.pointee.parked_polls = r.parkedPolls
+        // "" and 0 on the wire stand for "none" (an empty store, no retention window).
+        m.pointee.hot_oldest_day = try a.string(r.hotStore.oldestDay ?? "", field: "stats.hot_oldest_day")
+        m.pointee.hot_newest_day = try a.string(r.hotStore.newestDay ?? "", field: "stats.hot_newest_day")
+        m.pointee.hot_rows = try wireCount(r.hotStore.rows, "stats.hot_rows")
+        m.pointee.hot_bytes = try wireCount(r.hotStore.bytes, "stats.hot_bytes")
+        m.pointee.hot_retention_days = r.hotStore.retentionDays ?? 0
         return m
     }
 
@@ -186,7 +192,25 @@ extension WireCodec {
         return StatsReply(
             jobsByState: byState, readingsStored: try count(m.pointee.readings_stored, "stats.readings_stored"),
             workersAlive: m.pointee.workers_alive,
-            parkedPolls: m.pointee.parked_polls)
+            parkedPolls: m.pointee.parked_polls,
+            hotStore: HotStoreStats(
+                oldestDay: try optionalDay(m.pointee.hot_oldest_day, "stats.hot_oldest_day"),
+                newestDay: try optionalDay(m.pointee.hot_newest_day, "stats.hot_newest_day"),
+                rows: try count(m.pointee.hot_rows, "stats.hot_rows"),
+                bytes: try count(m.pointee.hot_bytes, "stats.hot_bytes"),
+                retentionDays: m.pointee.hot_retention_days == 0 ? nil : m.pointee.hot_retention_days))
+    }
+
+    /// A `YYYY-MM-DD` day, or nil for "". Anything else is refused rather than shown as a day.
+    private func optionalDay(_ p: UnsafeMutablePointer<CChar>?, _ field: String) throws -> String? {
+        let day = try text(p, field)
+        if day.isEmpty { return nil }
+        let bytes = Array(day.utf8)
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { bytes.count == 10 && (48...57).contains(bytes[$0]) }
+        guard digits, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else {
+            throw WireError.valueOutOfRange(field: field, value: String(day.prefix(40)).debugDescription)
+        }
+        return day
     }
 
     func encode(_ r: PeakHoursReply, _ a: CArena) throws -> UnsafeMutablePointer<Greenstream__V1__PeakHoursReply> {

@@ -195,12 +195,42 @@ public struct StatsReply: Sendable, Equatable {
     public var readingsStored: Int
     public var workersAlive: UInt32
     public var parkedPolls: UInt32
+    /// The hot store's extent and retention (issue 12).
+    public var hotStore: HotStoreStats
 
-    public init(jobsByState: [JobState: Int], readingsStored: Int, workersAlive: UInt32, parkedPolls: UInt32) {
+    public init(
+        jobsByState: [JobState: Int], readingsStored: Int, workersAlive: UInt32, parkedPolls: UInt32,
+        hotStore: HotStoreStats = HotStoreStats()
+    ) {
         self.jobsByState = jobsByState
         self.readingsStored = readingsStored
         self.workersAlive = workersAlive
         self.parkedPolls = parkedPolls
+        self.hotStore = hotStore
+    }
+}
+
+/// The `hot_*` fields of `greenstream.v1.StatsReply`: what the hot store holds, for `gsctl stats`.
+public struct HotStoreStats: Sendable, Equatable {
+    /// Oldest UTC day (`YYYY-MM-DD`) holding readings; nil when the hot store is empty.
+    public var oldestDay: String?
+    /// Newest UTC day holding readings; nil when the hot store is empty.
+    public var newestDay: String?
+    /// Readings stored, estimated from planner statistics per day partition.
+    public var rows: Int
+    /// Bytes on disk of readings and meter_hourly, indexes included.
+    public var bytes: Int
+    /// The coordinator's retention window in days; nil when it keeps everything.
+    public var retentionDays: UInt32?
+
+    public init(
+        oldestDay: String? = nil, newestDay: String? = nil, rows: Int = 0, bytes: Int = 0, retentionDays: UInt32? = nil
+    ) {
+        self.oldestDay = oldestDay
+        self.newestDay = newestDay
+        self.rows = rows
+        self.bytes = bytes
+        self.retentionDays = retentionDays
     }
 }
 

@@ -55,6 +55,8 @@ final class ClusterFixture: @unchecked Sendable {
     var coordinator: Coordinator?
     let heartbeatTimeout: Double
     let retries: Int
+    /// `--hot-retention` of the coordinators this fixture starts (nil: keep everything).
+    var hotRetentionDays: Int?
 
     init(heartbeatTimeout: Double = 5, retries: Int = 3) throws {
         guard let base = ProcessInfo.processInfo.environment["GS_PG_URL"], !base.isEmpty else {
@@ -90,7 +92,8 @@ final class ClusterFixture: @unchecked Sendable {
     var configuration: CoordinatorConfiguration {
         CoordinatorConfiguration(
             dataDirectory: dataDir, postgresURL: url, listenURL: listenURL, token: testToken, retries: retries,
-            heartbeatTimeoutSeconds: heartbeatTimeout, maxConnections: 4, shutdownGraceSeconds: 10)
+            heartbeatTimeoutSeconds: heartbeatTimeout, maxConnections: 4, shutdownGraceSeconds: 10,
+            hotRetentionDays: hotRetentionDays)
     }
 
     /// Starts a coordinator and waits for its `coordinator ready` line.

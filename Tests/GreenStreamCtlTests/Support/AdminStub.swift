@@ -51,7 +51,10 @@ final class AdminStub: RPCService {
         case .stats:
             return .stats(
                 StatsReply(
-                    jobsByState: [.succeeded: 4, .quarantined: 1], readingsStored: 96, workersAlive: 2, parkedPolls: 2))
+                    jobsByState: [.succeeded: 4, .quarantined: 1], readingsStored: 96, workersAlive: 2, parkedPolls: 2,
+                    hotStore: HotStoreStats(
+                        oldestDay: "2026-11-30", newestDay: "2026-12-01", rows: 96, bytes: 1_230_000_000,
+                        retentionDays: 2)))
         case .listWorkers:
             return .listWorkers(ListWorkersReply(workers: []))
         case .peakHours(let r):

@@ -123,6 +123,12 @@ enum Fixtures {
             StatsReply(
                 jobsByState: [.pending: 3, .succeeded: 1_000_000], readingsStored: 5_000_000_000, workersAlive: 12,
                 parkedPolls: 4)),
+        .stats(
+            StatsReply(
+                jobsByState: [:], readingsStored: 0, workersAlive: 0, parkedPolls: 0,
+                hotStore: HotStoreStats(
+                    oldestDay: "2026-11-28", newestDay: "2026-12-01", rows: 76_800_000, bytes: 9_000_000_000,
+                    retentionDays: 30))),
         .peakHours(
             PeakHoursReply(
                 day: "2024-03-31", gridTimeZone: "Asia/Kolkata",

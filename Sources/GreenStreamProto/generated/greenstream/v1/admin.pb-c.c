@@ -1834,7 +1834,7 @@ const ProtobufCMessageDescriptor greenstream__v1__state_count__descriptor =
   (ProtobufCMessageInit) greenstream__v1__state_count__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor greenstream__v1__stats_reply__field_descriptors[4] =
+static const ProtobufCFieldDescriptor greenstream__v1__stats_reply__field_descriptors[9] =
 {
   {
     "jobs_by_state",
@@ -1884,8 +1884,73 @@ static const ProtobufCFieldDescriptor greenstream__v1__stats_reply__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "hot_oldest_day",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Greenstream__V1__StatsReply, hot_oldest_day),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hot_newest_day",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Greenstream__V1__StatsReply, hot_newest_day),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hot_rows",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Greenstream__V1__StatsReply, hot_rows),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hot_bytes",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Greenstream__V1__StatsReply, hot_bytes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hot_retention_days",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Greenstream__V1__StatsReply, hot_retention_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned greenstream__v1__stats_reply__field_indices_by_name[] = {
+  7,   /* field[7] = hot_bytes */
+  5,   /* field[5] = hot_newest_day */
+  4,   /* field[4] = hot_oldest_day */
+  8,   /* field[8] = hot_retention_days */
+  6,   /* field[6] = hot_rows */
   0,   /* field[0] = jobs_by_state */
   3,   /* field[3] = parked_polls */
   1,   /* field[1] = readings_stored */
@@ -1894,7 +1959,7 @@ static const unsigned greenstream__v1__stats_reply__field_indices_by_name[] = {
 static const ProtobufCIntRange greenstream__v1__stats_reply__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor greenstream__v1__stats_reply__descriptor =
 {
@@ -1904,7 +1969,7 @@ const ProtobufCMessageDescriptor greenstream__v1__stats_reply__descriptor =
   "Greenstream__V1__StatsReply",
   "greenstream.v1",
   sizeof(Greenstream__V1__StatsReply),
-  4,
+  9,
   greenstream__v1__stats_reply__field_descriptors,
   greenstream__v1__stats_reply__field_indices_by_name,
   1,  greenstream__v1__stats_reply__number_ranges,

@@ -334,10 +334,28 @@ struct  Greenstream__V1__StatsReply
    * Polls the coordinator is holding right now.
    */
   uint32_t parked_polls;
+  /*
+   * The hot store's extent (issue 12): oldest and newest UTC day ("YYYY-MM-DD") whose
+   * readings partition holds rows; "" when the hot store is empty.
+   */
+  char *hot_oldest_day;
+  char *hot_newest_day;
+  /*
+   * Readings in the hot store, estimated per day partition from planner statistics.
+   */
+  uint64_t hot_rows;
+  /*
+   * Bytes on disk of readings and meter_hourly, indexes included.
+   */
+  uint64_t hot_bytes;
+  /*
+   * The coordinator's --hot-retention in days; 0 = keeps everything.
+   */
+  uint32_t hot_retention_days;
 };
 #define GREENSTREAM__V1__STATS_REPLY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&greenstream__v1__stats_reply__descriptor) \
-    , 0,NULL, 0, 0, 0 }
+    , 0,NULL, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0 }
 
 
 /*
