@@ -27,8 +27,10 @@ import Testing
         try db.int("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", [.text(table)])
     }
 
-    /// EXPLAIN of the commit's rollup probe (HotStore+Load.swift, applyRollup) for a second file of
-    /// meters 201…400 (first and last hour of each), under the commit's planner settings.
+    /// EXPLAIN of the rollup probe for a second file of meters 201…400 (first and last hour of
+    /// each), under the commit's planner settings, written as a plain join as it was before the
+    /// LATERAL form of HotStore+Load.swift: its plan follows the statistics, so it shows what the
+    /// statistics tell the planner (the commit's DELETEs and UPDATE still plan on them).
     static func rollupProbePlan(_ db: TestDatabase) throws -> String {
         let meters = (Int64(Self.meters) + 1)...Int64(2 * Self.meters)
         let first = HotStorePartitionTests.jan1
