@@ -111,15 +111,22 @@ extension HotStore {
     /// client more than the server's range scans. `extract` on an interval is immutable and
     /// cheap, while gs_to_unix_micros on a timestamptz (STABLE inside an IMMUTABLE function, so
     /// never inlined) cost ~150 ms per 100 k rows. The nested loop yields index order; a sort is
-    /// kept for safety.
+    /// kept for safety. The LATERAL subquery (kept a subquery by `OFFSET 0`) fixes the join order:
+    /// batch meters outside, one index range scan each inside, whatever the statistics say. As a
+    /// plain join, a partition whose statistics said 0 rows was scanned outside with the whole
+    /// `unnest` re-read per stored row (minutes; docs/STORE.md, "Statistics of fresh partitions").
     private func storedInRange(_ shape: BatchShape, _ c: PostgresConnection) throws -> RowPlan.Stored {
         let result = try c.query(
             """
             SELECT b.n, array_agg((extract(epoch FROM r.ts - b.lo) * 1000000)::bigint) AS offsets,
                    array_agg(r.kw) AS kws, array_agg(r.job_id) AS jobs
             FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS b(meter_id, lo, hi, n)
-            JOIN readings r ON r.meter_id = b.meter_id AND r.ts BETWEEN b.lo AND b.hi
-                AND r.ts BETWEEN ($4::timestamptz[])[1] AND ($4::timestamptz[])[2]
+            CROSS JOIN LATERAL (
+                SELECT r.ts, r.kw, r.job_id FROM readings r
+                WHERE r.meter_id = b.meter_id AND r.ts BETWEEN b.lo AND b.hi
+                  AND r.ts BETWEEN ($4::timestamptz[])[1] AND ($4::timestamptz[])[2]
+                OFFSET 0
+            ) r
             GROUP BY b.n
             """, [
                 .int64Array(shape.meters), .timestampArray(unixMicros: shape.firstTs),
@@ -193,11 +200,17 @@ extension HotStore {
         var isRewritten = [Bool](repeating: false, count: rollup.count)
         for g in rollup.rewritten { isRewritten[g] = true }
         let candidates = rollup.candidateExisting.filter { !isRewritten[$0] }
+        // One primary-key probe per candidate, in that join order whatever the statistics say
+        // (LATERAL, kept a subquery by OFFSET 0; see storedInRange).
         let found = try c.query(
             """
             SELECT b.n FROM unnest($1::bigint[], $2::timestamptz[]) WITH ORDINALITY AS b(meter_id, hour_start, n)
-            JOIN meter_hourly m ON m.meter_id = b.meter_id AND m.hour_start = b.hour_start
-                AND m.hour_start BETWEEN ($3::timestamptz[])[1] AND ($3::timestamptz[])[2]
+            CROSS JOIN LATERAL (
+                SELECT FROM meter_hourly m
+                WHERE m.meter_id = b.meter_id AND m.hour_start = b.hour_start
+                  AND m.hour_start BETWEEN ($3::timestamptz[])[1] AND ($3::timestamptz[])[2]
+                OFFSET 0
+            ) m
             """,
             [
                 .int64Array(candidates.map { rollup.meterID[$0] }),

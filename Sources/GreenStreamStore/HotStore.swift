@@ -67,14 +67,19 @@ public final class HotStore: Sendable {
         let now = settings.now()
         let firstKeptDay = settings.retentionDays.map { HotStoreRetention.firstKeptDay(retentionDays: $0, now: now) }
         try preparePartitions(shape, firstKeptDay: firstKeptDay, now: now)
+        let result: HotCommitResult
         do {
-            return try commitTransaction(params, shape, firstKeptDay: firstKeptDay)
+            result = try commitTransaction(params, shape, firstKeptDay: firstKeptDay)
         } catch let error as PostgresError where error.isMissingPartition {
             // A partition went between preparePartitions and the COPY (a retention drop with a
             // shorter window than ours); nothing was committed. Once more, after creating it.
             try preparePartitions(shape, firstKeptDay: firstKeptDay, now: now)
-            return try commitTransaction(params, shape, firstKeptDay: firstKeptDay)
+            result = try commitTransaction(params, shape, firstKeptDay: firstKeptDay)
         }
+        // A day's next commit must not plan on statistics taken before this one's rows were
+        // there (HotStore+Statistics.swift): ANALYZE the partitions whose estimate is far off.
+        refreshStatistics(after: result, ReadingBatchDays(batch))
+        return result
     }
 
     /// The commit transaction, re-run on conflicts, and the outcome of a lost COMMIT.

@@ -3,6 +3,7 @@
 // the readings primary key. Run from the repository root:
 //
 //   swift run -c release bench-hotstore [--batches 10] [--rows 100000] [--meters 1000] [--corrections 5]
+//   swift run -c release bench-hotstore --fresh-day-meters 20000   # files into one fresh day partition
 //
 // Corrections re-send the first batches (up to --corrections of them), each right after a fresh
 // batch, and the ratio of each back-to-back pair is reported.
@@ -18,19 +19,22 @@ struct Options {
     var rows = 100_000
     var meters = 1000
     var corrections = 5
+    /// When set: only the fresh-day-partition scenario (FreshDay.swift) with this many meters per file.
+    var freshDayMeters = 0
 
     init(_ arguments: [String]) throws {
         var i = 1
         while i < arguments.count {
             guard i + 1 < arguments.count, let value = Int(arguments[i + 1]), value > 0 else {
                 throw BenchServer.Failure(
-                    description: "usage: bench-hotstore [--batches N] [--rows N] [--meters N] [--corrections N]")
+                    description: "usage: bench-hotstore [--batches N] [--rows N] [--meters N] [--corrections N] [--fresh-day-meters N]")
             }
             switch arguments[i] {
             case "--batches": batches = value
             case "--rows": rows = value
             case "--meters": meters = value
             case "--corrections": corrections = value
+            case "--fresh-day-meters": freshDayMeters = value
             default: throw BenchServer.Failure(description: "unknown option \(arguments[i])")
             }
             i += 2
@@ -141,6 +145,14 @@ func claim(_ name: String) throws -> Job {
         throw BenchServer.Failure(description: "no job to claim")
     }
     return job
+}
+if options.freshDayMeters > 0 {
+    try freshDay(meters: options.freshDayMeters, hot: hot, pool: pool, url: url, claim: claim)
+    _ = try? admin.execute(
+        unsafeSQL: try admin.query("SELECT format('DROP SCHEMA %I CASCADE', $1::text) AS s", [.text(schema)]).row(0)
+            .string("s"))
+    server.release()
+    exit(0)
 }
 for k in 0..<options.batches {
     let batch = makeBatch(k, options)
