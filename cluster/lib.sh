@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154  # me, repo, run, logs, data, token_file: set by the sourcing script (below)
+# shellcheck disable=SC2154,SC2034  # me, repo, dir, started: set by the sourcing script (below)
 # Shell functions shared by cluster/local.sh and cluster/multihost.sh: process liveness, daemons,
 # binaries, the token, stopping processes, the stale PostgreSQL locks, waiting for the coordinator.
 # Sourced, never run. Both scripts keep one DIR layout (see local.sh's header):
@@ -8,9 +8,8 @@
 # The caller sets, before calling any function here:
 #   me            the script's name for messages ("local.sh")
 #   repo          the repository root (for a release build and cluster/postgres.sh)
-#   data, run, logs   DIR/data, DIR/run and DIR/logs
-#   token_file    DIR/token
-#   GS_PG_DIR     DIR/pg (exported)
+#   dir           DIR, then calls use_dir, which makes it absolute and sets data, logs, run,
+#                 token_file, address_file and GS_PG_DIR (exported) from it
 #   started=()    an array; record_postgres appends "postgres" to it
 # and resolve_binaries sets `bin`, the folder holding greenstream and gsctl.
 #
@@ -21,6 +20,22 @@
 die() {
     echo "$me: $*" >&2
     exit 1
+}
+
+# MARK: the directory
+
+# Creates DIR ($dir, made absolute) and sets the paths of its layout. The cluster's token is
+# DIR/token: a GS_TOKEN from the caller's environment must not compete with it.
+use_dir() {
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    data="$dir/data"
+    logs="$dir/logs"
+    run="$dir/run"
+    token_file="$dir/token"
+    address_file="$dir/coordinator.address"
+    export GS_PG_DIR="$dir/pg"
+    unset GS_TOKEN
 }
 
 # MARK: processes

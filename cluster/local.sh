@@ -74,18 +74,9 @@ while [ $# -gt 0 ]; do
         *) die "unknown argument '$1'" ;;
     esac
 done
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-data="$dir/data"
-logs="$dir/logs"
-run="$dir/run"
-token_file="$dir/token"
-address_file="$dir/coordinator.address"
+use_dir
 dashboard_file="$dir/dashboard.address"
 metrics_file="$dir/metrics.addresses"
-export GS_PG_DIR="$dir/pg"
-# This cluster's token is DIR/token; one from the caller's environment must not compete with it.
-unset GS_TOKEN
 
 # MARK: processes (liveness, pid files, stopping: cluster/lib.sh)
 

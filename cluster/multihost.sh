@@ -98,17 +98,9 @@ while [ $# -gt 0 ]; do
             ;;
     esac
 done
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-data="$dir/data"
-logs="$dir/logs"
-run="$dir/run"
+use_dir
 certs="$dir/certs"
-token_file="$dir/token"
-address_file="$dir/coordinator.address"
 conf="$dir/multihost.conf"
-export GS_PG_DIR="$dir/pg"
-unset GS_TOKEN
 
 # MARK: configuration, fixed at the first `up`
 
