@@ -42,11 +42,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 me="local.sh"
-
-die() {
-    echo "$me: $*" >&2
-    exit 1
-}
+# shellcheck source=cluster/lib.sh
+. "$repo/cluster/lib.sh"
 
 usage() {
     echo "usage: $0 up [--workers N] [--dir DIR] | down [--dir DIR] | status [--dir DIR]" >&2
@@ -77,114 +74,21 @@ while [ $# -gt 0 ]; do
         *) die "unknown argument '$1'" ;;
     esac
 done
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-data="$dir/data"
-logs="$dir/logs"
-run="$dir/run"
-token_file="$dir/token"
-address_file="$dir/coordinator.address"
+use_dir
 dashboard_file="$dir/dashboard.address"
 metrics_file="$dir/metrics.addresses"
-export GS_PG_DIR="$dir/pg"
-# This cluster's token is DIR/token; one from the caller's environment must not compete with it.
-unset GS_TOKEN
 
-# MARK: processes
+# MARK: processes (liveness, pid files, stopping: cluster/lib.sh)
 
-# The state letter of PID from /proc/PID/stat ("" when there is no such process). The command
-# name in field 2 may hold spaces and parentheses, so read what follows its last ')'.
-proc_state() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-    stat=${stat##*) }
-    echo "${stat%% *}"
-}
-
-# True when the process named in run/NAME.pid exists, is not a zombie and is still the program
-# we started (its command line holds WORD), so a recycled pid never passes for our daemon.
-alive() {
-    local name=$1 word=$2 pid state
-    pid=$(cat "$run/$name.pid" 2>/dev/null) || return 1
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    state=$(proc_state "$pid")
-    case "$state" in "" | Z | X | x) return 1 ;; esac
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$word"
-}
-
-pid_of() { cat "$run/$1.pid" 2>/dev/null || true; }
-
-# Every name with a pid file, workers in numeric order, then coordinator, then postgres: the
-# order `down` stops them in (workers hand their jobs back to a coordinator that still runs).
-known_names() {
-    local f name
-    for f in "$run"/worker-*.pid; do
-        [ -e "$f" ] || continue
-        name=$(basename "$f" .pid)
-        echo "$name"
-    done | sort -t- -k2,2n
-    [ -e "$run/coordinator.pid" ] && echo coordinator
-    [ -e "$run/postgres.pid" ] && echo postgres
-    return 0
-}
-
-word_of() {
-    case "$1" in
-        postgres) echo postgres ;;
-        *) echo greenstream ;;
-    esac
-}
-
-# Closes every descriptor above 2 this shell inherited. A caller's open descriptors would
-# otherwise live on in the daemons: Foundation's Process (Swift tests, bench-cluster) learns that
-# its child exited when a socket the child inherits reaches EOF, so a daemon holding a copy would
-# keep `local.sh up` "running" for the caller forever. Call it in the subshell that execs a daemon.
-close_inherited_fds() {
-    local fd
-    for fd in "/proc/$BASHPID/fd/"*; do
-        fd=${fd##*/}
-        case "$fd" in 0 | 1 | 2 | 255 | *[!0-9]*) continue ;; esac
-        eval "exec $fd>&-" 2>/dev/null || true
-    done
-}
-
-# Starts a detached daemon: its own session (setsid, so a terminal's or a test's signals do
-# not reach it), immune to SIGHUP (nohup), stdin from /dev/null, output appended to its log.
-# Without job control a background child is no process-group leader, so setsid and nohup exec
-# in place, and the subshell execs them: $! is the daemon's own pid.
+# Starts a detached daemon (lib.sh's launch_daemon) after a header line in its log.
 start_daemon() {
     local name=$1
     shift
-    local log="$logs/$name.log"
-    echo "=== $me: starting $name at $(date -u +%Y-%m-%dT%H:%M:%SZ): $*" >>"$log"
-    (
-        close_inherited_fds
-        exec setsid nohup "$@" >>"$log" 2>&1 </dev/null
-    ) &
-    echo $! >"$run/$name.pid"
+    echo "=== $me: starting $name at $(date -u +%Y-%m-%dT%H:%M:%SZ): $*" >>"$logs/$name.log"
+    launch_daemon "$name" "$@"
 }
 
-# MARK: binaries, token, address
-
-resolve_binaries() {
-    if [ -n "${GS_BIN_DIR:-}" ]; then
-        bin=$GS_BIN_DIR
-    else
-        echo "$me: building greenstream and gsctl (release)" >&2
-        (cd "$repo" && swift build -c release --product greenstream >&2 && swift build -c release --product gsctl >&2)
-        bin=$(cd "$repo" && swift build -c release --show-bin-path)
-    fi
-    [ -x "$bin/greenstream" ] || die "no greenstream binary in $bin (GS_BIN_DIR)"
-    [ -x "$bin/gsctl" ] || die "no gsctl binary in $bin (GS_BIN_DIR)"
-}
-
-ensure_token() {
-    [ -s "$token_file" ] && return 0
-    local token
-    token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
-    (umask 077 && echo "$token" >"$token_file.tmp")
-    mv "$token_file.tmp" "$token_file"
-}
+# MARK: address
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -271,58 +175,32 @@ metrics_args() {
 # MARK: postgres
 
 ensure_postgres() {
-    local pid url
     if alive postgres postgres; then
-        url=$(cat "$GS_PG_DIR/url")
+        pg_url=$(cat "$GS_PG_DIR/url")
     else
-        # A postmaster killed with SIGKILL leaves postmaster.pid and the socket's lock file
-        # naming a zombie, which PostgreSQL (kill -0) takes for a live server: drop those
-        # stale locks first.
-        pid=$(pid_of postgres)
-        local lock
-        for lock in "$GS_PG_DIR/data/postmaster.pid" "$GS_PG_DIR"/.s.PGSQL.*.lock; do
-            if [ -n "$pid" ] && [ -f "$lock" ] && [ "$(head -n1 "$lock")" = "$pid" ]; then rm -f "$lock"; fi
-        done
+        drop_stale_pg_locks
         local exports
         exports=$(
             close_inherited_fds
             exec "$repo/cluster/postgres.sh" start
         ) || die "PostgreSQL did not start; see $GS_PG_DIR/server.log"
-        url=${exports#export GS_PG_URL=}
-        head -n1 "$GS_PG_DIR/data/postmaster.pid" >"$run/postgres.pid"
-        ln -sf "$GS_PG_DIR/server.log" "$logs/postgres.log"
-        started+=(postgres)
+        record_postgres "$exports"
     fi
-    pg_url=$url
 }
 
 # MARK: commands
 
 wait_for_coordinator() {
-    local deadline=$((SECONDS + ${GS_UP_TIMEOUT:-60})) out=""
-    while true; do
-        if out=$(timeout 10 "$bin/gsctl" --coordinator "$(cat "$address_file")" --token-file "$token_file" \
-            stats 2>&1 >/dev/null); then
-            return 0
-        fi
-        if ! alive coordinator greenstream; then
-            echo "$me: the coordinator (pid $(pid_of coordinator)) exited; last lines of $logs/coordinator.log:" >&2
-            tail -n 20 "$logs/coordinator.log" >&2 || true
-            exit 1
-        fi
-        if [ $SECONDS -ge "$deadline" ]; then
-            echo "$me: the coordinator at $(cat "$address_file") did not answer 'gsctl stats' within" \
-                "${GS_UP_TIMEOUT:-60} s (last: ${out:-no output}); see $logs/coordinator.log:" >&2
-            tail -n 20 "$logs/coordinator.log" >&2 || true
-            exit 1
-        fi
-        sleep 0.1
-    done
+    local address
+    address=$(cat "$address_file")
+    wait_for_answer "the coordinator at $address did not answer 'gsctl stats'" \
+        "$bin/gsctl" --coordinator "$address" --token-file "$token_file" stats || exit 1
 }
 
 up() {
     mkdir -p "$data" "$logs" "$run"
     resolve_binaries
+    check_binaries
     ensure_token
     ensure_address
     ensure_dashboard_address
@@ -353,10 +231,7 @@ up() {
     [ -s "$dashboard_file" ] && wait_for_dashboard
     echo "$me: cluster in $dir up (started: ${started[*]:-nothing, all ran})" >&2
     [ -s "$dashboard_file" ] && echo "$me: dashboard at $(dashboard_url)" >&2
-    printf 'export GS_DATA_DIR=%q\n' "$data"
-    printf 'export GS_PG_URL=%q\n' "$pg_url"
-    printf 'export GS_COORDINATOR=%q\n' "$address"
-    printf 'export GS_TOKEN_FILE=%q\n' "$token_file"
+    print_exports "$address"
     if [ -s "$dashboard_file" ]; then printf 'export GS_DASHBOARD_URL=%q\n' "$(dashboard_url)"; fi
     if [ "${GS_METRICS:-}" = 1 ] && [ -s "$metrics_file" ]; then
         echo "# metrics (Prometheus text format; also in $metrics_file):"
@@ -364,48 +239,9 @@ up() {
     fi
 }
 
-# SIGTERM to every live process of NAMES, wait for all of them up to the deadline, then
-# SIGKILL whatever still runs. A zombie left behind counts as stopped.
-stop_names() {
-    local name pid pending=() deadline=$((SECONDS + ${GS_DOWN_TIMEOUT:-30}))
-    for name in "$@"; do
-        if alive "$name" "$(word_of "$name")"; then
-            pid=$(pid_of "$name")
-            kill -TERM "$pid" 2>/dev/null || true
-            pending+=("$name")
-        fi
-    done
-    while [ ${#pending[@]} -gt 0 ]; do
-        local still=()
-        for name in "${pending[@]}"; do
-            alive "$name" "$(word_of "$name")" && still+=("$name")
-        done
-        pending=("${still[@]+"${still[@]}"}")
-        [ ${#pending[@]} -gt 0 ] || break
-        if [ $SECONDS -ge "$deadline" ]; then
-            for name in "${pending[@]}"; do
-                echo "$me: $name (pid $(pid_of "$name")) ignored SIGTERM for ${GS_DOWN_TIMEOUT:-30} s: SIGKILL" >&2
-                kill -KILL "$(pid_of "$name")" 2>/dev/null || true
-            done
-            break
-        fi
-        sleep 0.1
-    done
-}
-
 down() {
     [ -d "$run" ] || { echo "$me: nothing runs in $dir" >&2; return 0; }
-    local names=() workers_=() name
-    mapfile -t names < <(known_names)
-    for name in "${names[@]+"${names[@]}"}"; do
-        case "$name" in worker-*) workers_+=("$name") ;; esac
-    done
-    stop_names "${workers_[@]+"${workers_[@]}"}"
-    stop_names coordinator
-    if alive postgres postgres; then
-        # pg_ctl's fast shutdown keeps the data consistent; fall back to signals if it fails.
-        "$repo/cluster/postgres.sh" halt || stop_names postgres
-    fi
+    stop_known
     echo "$me: cluster in $dir stopped (data kept; '$0 up --dir $dir' starts it again)" >&2
 }
 

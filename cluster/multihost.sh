@@ -43,11 +43,8 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 me="multihost.sh"
-
-die() {
-    echo "$me: $*" >&2
-    exit 1
-}
+# shellcheck source=cluster/lib.sh
+. "$repo/cluster/lib.sh"
 
 usage() {
     cat >&2 <<EOF
@@ -101,17 +98,9 @@ while [ $# -gt 0 ]; do
             ;;
     esac
 done
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-data="$dir/data"
-logs="$dir/logs"
-run="$dir/run"
+use_dir
 certs="$dir/certs"
-token_file="$dir/token"
-address_file="$dir/coordinator.address"
 conf="$dir/multihost.conf"
-export GS_PG_DIR="$dir/pg"
-unset GS_TOKEN
 
 # MARK: configuration, fixed at the first `up`
 
@@ -220,52 +209,7 @@ on() {
     exec ip netns exec "$ns" "$@"
 }
 
-# MARK: processes (as in local.sh)
-
-proc_state() {
-    local stat
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-    stat=${stat##*) }
-    echo "${stat%% *}"
-}
-
-alive() {
-    local name=$1 word=$2 pid state
-    pid=$(cat "$run/$name.pid" 2>/dev/null) || return 1
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    state=$(proc_state "$pid")
-    case "$state" in "" | Z | X | x) return 1 ;; esac
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$word"
-}
-
-pid_of() { cat "$run/$1.pid" 2>/dev/null || true; }
-
-word_of() {
-    case "$1" in
-        postgres) echo postgres ;;
-        *) echo greenstream ;;
-    esac
-}
-
-known_names() {
-    local f
-    for f in "$run"/worker-*.pid; do
-        [ -e "$f" ] || continue
-        basename "$f" .pid
-    done | sort -t- -k2,2n
-    [ -e "$run/coordinator.pid" ] && echo coordinator
-    [ -e "$run/postgres.pid" ] && echo postgres
-    return 0
-}
-
-close_inherited_fds() {
-    local fd
-    for fd in "/proc/$BASHPID/fd/"*; do
-        fd=${fd##*/}
-        case "$fd" in 0 | 1 | 2 | 255 | *[!0-9]*) continue ;; esac
-        eval "exec $fd>&-" 2>/dev/null || true
-    done
-}
+# MARK: processes (liveness, pid files, stopping, binaries, token: cluster/lib.sh)
 
 # The caller's connection settings (from an eval'ed `up`) must not override the daemons' own.
 daemon_env=(env -u GS_TLS_CERT -u GS_TLS_KEY -u GS_TLS_CA -u GS_COORDINATOR -u GS_TOKEN_FILE -u GS_LISTEN
@@ -279,33 +223,8 @@ start_daemon() {
     shift 2
     local log="$logs/$name.log"
     echo "=== $me: starting $name on $on_host ($(address_of "$on_host")) at $(date -u +%Y-%m-%dT%H:%M:%SZ): $*" >>"$log"
-    (
-        close_inherited_fds
-        exec setsid nohup ip netns exec "$(ns_of "$on_host")" "${daemon_env[@]}" "$@" >>"$log" 2>&1 </dev/null
-    ) &
-    echo $! >"$run/$name.pid"
+    launch_daemon "$name" ip netns exec "$(ns_of "$on_host")" "${daemon_env[@]}" "$@"
     started+=("$name")
-}
-
-resolve_binaries() {
-    if [ -n "${GS_BIN_DIR:-}" ]; then
-        bin=$GS_BIN_DIR
-    else
-        echo "$me: building greenstream and gsctl (release)" >&2
-        (cd "$repo" && swift build -c release --product greenstream >&2 && swift build -c release --product gsctl >&2)
-        bin=$(cd "$repo" && swift build -c release --show-bin-path)
-    fi
-    bin=$(cd "$bin" && pwd)
-    [ -x "$bin/greenstream" ] || die "no greenstream binary in $bin (GS_BIN_DIR)"
-    [ -x "$bin/gsctl" ] || die "no gsctl binary in $bin (GS_BIN_DIR)"
-}
-
-ensure_token() {
-    [ -s "$token_file" ] && return 0
-    local token
-    token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
-    (umask 077 && echo "$token" >"$token_file.tmp")
-    mv "$token_file.tmp" "$token_file"
 }
 
 ensure_certs() {
@@ -334,78 +253,24 @@ ensure_postgres() {
         pg_url=$(cat "$GS_PG_DIR/url")
         return 0
     fi
-    local pid lock exports
-    pid=$(pid_of postgres)
-    for lock in "$GS_PG_DIR/data/postmaster.pid" "$GS_PG_DIR"/.s.PGSQL.*.lock; do
-        if [ -n "$pid" ] && [ -f "$lock" ] && [ "$(head -n1 "$lock")" = "$pid" ]; then rm -f "$lock"; fi
-    done
+    drop_stale_pg_locks
+    local exports
     exports=$(
         close_inherited_fds
         export GS_PG_LISTEN GS_PG_ALLOW GS_PG_PORT
         GS_PG_LISTEN=$(address_of postgres) GS_PG_ALLOW="$subnet.0/24" GS_PG_PORT=$pg_port \
             exec ip netns exec "$(ns_of postgres)" "$repo/cluster/postgres.sh" start
     ) || die "PostgreSQL did not start; see $GS_PG_DIR/server.log"
-    pg_url=${exports#export GS_PG_URL=}
-    head -n1 "$GS_PG_DIR/data/postmaster.pid" >"$run/postgres.pid"
-    ln -sf "$GS_PG_DIR/server.log" "$logs/postgres.log"
-    started+=(postgres)
+    record_postgres "$exports"
 }
 
 wait_for_coordinator() {
-    local deadline=$((SECONDS + ${GS_UP_TIMEOUT:-60})) out="" address
+    local address tls_args=()
     address=$(cat "$address_file")
-    # shellcheck disable=SC2046
-    while true; do
-        if out=$(timeout 10 ip netns exec "$(ns_of loadgen)" "$bin/gsctl" stats --coordinator "$address" \
-            --token-file "$token_file" $(client_tls loadgen) 2>&1 >/dev/null); then
-            return 0
-        fi
-        if ! alive coordinator greenstream; then
-            echo "$me: the coordinator (pid $(pid_of coordinator)) exited; last lines of $logs/coordinator.log:" >&2
-            tail -n 20 "$logs/coordinator.log" >&2 || true
-            return 1
-        fi
-        if [ $SECONDS -ge "$deadline" ]; then
-            echo "$me: the coordinator at $address did not answer 'gsctl stats' from loadgen within" \
-                "${GS_UP_TIMEOUT:-60} s (last: ${out:-no output}); see $logs/coordinator.log" >&2
-            tail -n 20 "$logs/coordinator.log" >&2 || true
-            return 1
-        fi
-        sleep 0.1
-    done
-}
-
-# SIGTERM to every live process of NAMES, SIGKILL after GS_DOWN_TIMEOUT (default 30) seconds.
-stop_names() {
-    local name pid pending=() deadline=$((SECONDS + ${GS_DOWN_TIMEOUT:-30}))
-    for name in "$@"; do
-        if alive "$name" "$(word_of "$name")"; then
-            pid=$(pid_of "$name")
-            kill -TERM "$pid" 2>/dev/null || true
-            pending+=("$name")
-        fi
-    done
-    while [ ${#pending[@]} -gt 0 ]; do
-        local still=()
-        for name in "${pending[@]}"; do
-            alive "$name" "$(word_of "$name")" && still+=("$name")
-        done
-        pending=("${still[@]+"${still[@]}"}")
-        [ ${#pending[@]} -gt 0 ] || break
-        if [ $SECONDS -ge "$deadline" ]; then
-            for name in "${pending[@]}"; do
-                echo "$me: $name (pid $(pid_of "$name")) ignored SIGTERM for ${GS_DOWN_TIMEOUT:-30} s: SIGKILL" >&2
-                kill -KILL "$(pid_of "$name")" 2>/dev/null || true
-            done
-            break
-        fi
-        sleep 0.1
-    done
-}
-
-stop_postgres() {
-    alive postgres postgres || return 0
-    "$repo/cluster/postgres.sh" halt || stop_names postgres
+    read -r -a tls_args < <(client_tls loadgen; echo)
+    wait_for_answer "the coordinator at $address did not answer 'gsctl stats' from loadgen" \
+        ip netns exec "$(ns_of loadgen)" "$bin/gsctl" stats --coordinator "$address" --token-file "$token_file" \
+        "${tls_args[@]+"${tls_args[@]}"}"
 }
 
 # Deletes namespaces; each one's veth ends go with it (and their peers in the switch).
@@ -441,6 +306,8 @@ up() {
     mkdir -p "$data" "$logs" "$run"
     save_conf
     resolve_binaries
+    bin=$(cd "$bin" && pwd)
+    check_binaries
     ensure_token
     ensure_certs
     ensure_switch
@@ -476,10 +343,7 @@ up() {
     trap - EXIT
     echo "$me: cluster in $dir up on $subnet.0/24 (started: ${started[*]:-nothing, all ran});" \
         "run clients with: $0 exec --dir $dir loadgen CMD…" >&2
-    printf 'export GS_DATA_DIR=%q\n' "$data"
-    printf 'export GS_PG_URL=%q\n' "$pg_url"
-    printf 'export GS_COORDINATOR=%q\n' "$address"
-    printf 'export GS_TOKEN_FILE=%q\n' "$token_file"
+    print_exports "$address"
     if [ "$tls" = 1 ]; then
         printf 'export GS_TLS_CA=%q\n' "$certs/ca.crt"
         printf 'export GS_TLS_CERT=%q\n' "$certs/client-loadgen.crt"
@@ -493,16 +357,7 @@ our_namespaces() {
 }
 
 down() {
-    if [ -d "$run" ]; then
-        local names=() workers_=() name
-        mapfile -t names < <(known_names)
-        for name in "${names[@]+"${names[@]}"}"; do
-            case "$name" in worker-*) workers_+=("$name") ;; esac
-        done
-        stop_names "${workers_[@]+"${workers_[@]}"}"
-        stop_names coordinator
-        stop_postgres
-    fi
+    if [ -d "$run" ]; then stop_known; fi
     local spaces=()
     mapfile -t spaces < <(our_namespaces)
     delete_ns "${spaces[@]+"${spaces[@]}"}"

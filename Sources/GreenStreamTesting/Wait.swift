@@ -1,17 +1,17 @@
 import Foundation
-import GreenStreamTesting
 
 /// Waiting for a signal (a job state, a file, a log line) with a deadline and a message that
 /// says what did not happen. The condition is re-checked every 50 ms: it is the signal that ends
-/// the wait, never the elapsed time.
-enum Wait {
-    struct TimedOut: Error, CustomStringConvertible {
-        var description: String
+/// the wait, never the elapsed time. Shared by the cluster, dashboard and load-test targets.
+public enum Wait {
+    public struct TimedOut: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Returns once `condition` is true; throws ``TimedOut`` naming `what` (and `detail()`, e.g.
     /// the last state seen and a log tail) when `timeout` seconds pass first.
-    static func until(
+    public static func until(
         _ what: String, timeout: Double, detail: () -> String = { "" }, _ condition: () throws -> Bool
     ) throws {
         let deadline = Date().addingTimeInterval(timeout)
