@@ -12,7 +12,8 @@
 //   dashboard:   GreenStreamDashboard (the coordinator's live page and /api/*, Hummingbird; reads rollups)
 //   observability: GreenStreamMetricNames (every metric's name; libraries record via swift-metrics only),
 //                GreenStreamObservability (Prometheus bootstrap, /metrics over Hummingbird, JSON log handler)
-//   executables: greenstream, bench-* (thin)
+//   load test:   LoadTestFleet (pure fleet + expectation), LoadTestDriver + gs-loadtest (under loadtest/)
+//   executables: greenstream, gsctl, gs-loadtest, bench-* (thin)
 import PackageDescription
 
 let package = Package(
