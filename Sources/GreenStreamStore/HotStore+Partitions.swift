@@ -14,10 +14,10 @@ public struct HotStoreExtent: Sendable, Equatable {
     public var oldestDay: String?
     /// Newest UTC day whose readings partition holds rows (partitions made ahead are empty).
     public var newestDay: String?
-    /// Readings stored, estimated per partition: `reltuples` of its last ANALYZE (autovacuum
-    /// analyzes a growing partition every 10 % or so), or the server's live-row count for a
-    /// partition never analyzed yet. Exact right after an ANALYZE of a quiet store; counting
-    /// 600 M rows exactly would take minutes.
+    /// Readings stored, estimated per partition the way the planner does: rows per page at its
+    /// last ANALYZE times its pages now (so files committed since that ANALYZE count too), or the
+    /// server's live-row count for a partition analyzed while empty or never. Exact right after an
+    /// ANALYZE of a quiet store; counting 600 M rows exactly would take minutes.
     public var rows: Int64
     /// Bytes on disk of readings and meter_hourly, indexes and TOAST included.
     public var bytes: Int64
@@ -105,7 +105,9 @@ extension HotStore {
                 SELECT (gs_partition_day(c.relname) - date '1970-01-01')::bigint AS day,
                        i.inhparent = 'readings'::regclass AS is_readings,
                        pg_total_relation_size(c.oid) AS bytes,
-                       CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint
+                       CASE WHEN c.reltuples > 0 AND c.relpages > 0
+                            THEN (c.reltuples / c.relpages
+                                  * (pg_relation_size(c.oid) / current_setting('block_size')::bigint))::bigint
                             ELSE coalesce(pg_stat_get_live_tuples(c.oid), 0) END AS rows
                 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                 WHERE i.inhparent IN ('readings'::regclass, 'meter_hourly'::regclass)
