@@ -1,4 +1,5 @@
 import Foundation
+import GreenStreamCore
 
 /// How a ``HotStore`` manages its day partitions and its retention window (docs/STORE.md,
 /// "Day partitions" and "Retention").
@@ -45,23 +46,12 @@ public enum HotStoreRetention {
     /// The UTC day holding an instant in Unix microseconds.
     static func day(ofMicros micros: Int64) -> Int64 { floorDiv(micros, microsPerDay) }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
-    }
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { CivilTime.floorDiv(a, b) }
 
     /// `YYYY-MM-DD` of a day number (proleptic Gregorian, H. Hinnant's civil_from_days).
     public static func dayString(_ day: Int64) -> String {
-        let z = day + 719_468
-        let era = floorDiv(z, 146_097)
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ width: Int) -> String {
+        let (y, m, d) = CivilTime.civilFromDays(day)
+        func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
@@ -82,15 +72,7 @@ public enum HotStoreRetention {
         }
         guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), y >= 1000, (1...12).contains(m)
         else { return nil }
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        let monthDays: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard d >= 1, d <= monthDays[Int(m - 1)] else { return nil }
-        // days_from_civil
-        let yy = m <= 2 ? y - 1 : y
-        let era = floorDiv(yy, 400)
-        let yoe = yy - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        guard d >= 1, d <= CivilTime.daysInMonth(year: Int(y), month: Int(m)) else { return nil }
+        return CivilTime.daysFromCivil(year: Int(y), month: Int(m), day: Int(d))
     }
 }

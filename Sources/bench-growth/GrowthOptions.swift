@@ -1,4 +1,6 @@
 import Foundation
+import GreenStreamCore
+import GreenStreamStore
 
 /// bench-growth's command line.
 struct GrowthOptions {
@@ -76,30 +78,11 @@ struct GrowthFailure: Error, CustomStringConvertible {
 /// UTC days as unix seconds at midnight, and back to "YYYY-MM-DD".
 enum UTCDay {
     static func parse(_ text: String) -> Int64? {
-        let parts = text.split(separator: "-").map { Int($0) }
-        guard text.count == 10, parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2],
-            (1...12).contains(m), (1...31).contains(d)
-        else { return nil }
-        // Days from civil (Howard Hinnant's algorithm).
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return Int64(era * 146_097 + doe - 719_468) * 86_400
+        HotStoreRetention.dayNumber(text).map { $0 * 86_400 }
     }
 
     static func format(_ seconds: Int64) -> String {
-        let z = Int(seconds / 86_400) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        HotStoreRetention.dayString(CivilTime.floorDiv(seconds, 86_400))
     }
 
     static func today() -> Int64 {
